@@ -1,0 +1,57 @@
+import type { Arm } from "./experiment.ts";
+import type { ReasoningProtocolSpec, StepExamples } from "./scenario.ts";
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** How much of a model's own reasoning its provider shows. */
+export type ReasoningVisibility = "raw" | "summary" | "hidden" | "none";
+
+/**
+ * Where in the experiment a call is made. Real providers ignore it; the simulated subject uses it
+ * to choose an outcome at its per-arm rates and to write in the scenario's protocol.
+ */
+export interface CallContext {
+  scenarioId: string;
+  stepId: string;
+  arm: Arm;
+  /** 0 before and at the intervention point, then 1..K for the follow-ups. */
+  followup: number;
+  phase: "before-intervention" | "intervention" | "followup";
+  protocol: ReasoningProtocolSpec;
+  examples: StepExamples | undefined;
+  variables: Readonly<Record<string, string>>;
+}
+
+export interface GenerateRequest {
+  messages: readonly ChatMessage[];
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  /** Shared by every arm of one sample, so that arms branch from the same prefix. */
+  seed: number;
+  sampleIndex: number;
+  context?: CallContext;
+}
+
+export interface GenerateResult {
+  text: string;
+  /** The model's native reasoning, when its provider returns it apart from the text. */
+  nativeReasoning?: { text: string; visibility: ReasoningVisibility };
+  usage: { inputTokens: number; outputTokens: number };
+  modelId: string;
+  finishReason: string;
+  latencyMs: number;
+  /** Provider-specific facts worth keeping with the raw response (never secrets). */
+  metadata?: Record<string, unknown>;
+}
+
+/** A subject or judge model. */
+export interface LanguageModel {
+  /** The spec it was made from, e.g. `sim:default` or `openai:gpt-4o`. */
+  readonly spec: string;
+  readonly simulated: boolean;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+}

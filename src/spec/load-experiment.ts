@@ -1,0 +1,138 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { type Arm, type ExperimentSpec, experimentSchema } from "./experiment.ts";
+import { factorCombinations, variablesFor } from "./factor-combinations.ts";
+import { InputError } from "./input-error.ts";
+import { assertScenarioId, type LoadedScenario, loadScenario, sha256 } from "./load-scenario.ts";
+import { readYamlFile } from "./read-yaml-file.ts";
+import { parseWithSchema } from "./schema-issues.ts";
+import { renderTemplate, templateVariableNames } from "./template.ts";
+
+/** A scenario as one experiment uses it: chosen factor levels and intervention texts. */
+export interface ExperimentScenario {
+  loaded: LoadedScenario;
+  levels: Record<string, string[]>;
+  interventions: { refusal: string; rebuttal: string };
+}
+
+export interface LoadedExperiment {
+  spec: ExperimentSpec;
+  file: string;
+  contentHash: string;
+  scenarios: ExperimentScenario[];
+}
+
+/** Reads and validates an experiment and every scenario it names. */
+export function loadExperiment(file: string): LoadedExperiment {
+  const data = readYamlFile(file);
+  const spec = parseWithSchema(experimentSchema, data, file);
+  checkDistinct(spec.arms, "arms", file);
+  checkDistinct(spec.subjects, "subjects", file);
+  checkDistinct(spec.judges, "judges", file);
+  const scenarioDir = resolve(dirname(file), spec.scenario_dir);
+  const scenarios = spec.scenarios.map((entry, index) =>
+    resolveScenario(entry, index, scenarioDir, spec.arms, file),
+  );
+  checkDistinct(
+    scenarios.map((scenario) => scenario.loaded.spec.id),
+    "scenarios",
+    file,
+  );
+  return { spec, file, contentHash: sha256(JSON.stringify(data)), scenarios };
+}
+
+function resolveScenario(
+  entry: ExperimentSpec["scenarios"][number],
+  index: number,
+  scenarioDir: string,
+  arms: readonly Arm[],
+  file: string,
+): ExperimentScenario {
+  const id = typeof entry === "string" ? entry : entry.id;
+  const scenarioFile = join(scenarioDir, `${id}.yaml`);
+  const field = `scenarios[${index}]`;
+  const loaded = loadScenarioNamedIn(scenarioFile, file, field);
+  assertScenarioId(loaded, id);
+  const chosen = typeof entry === "string" ? {} : (entry.factors ?? {});
+  const levels = chooseLevels(loaded, chosen, file, `${field}.factors`);
+  const overrides = typeof entry === "string" ? {} : (entry.interventions ?? {});
+  const interventions = { ...loaded.spec.interventions, ...overrides };
+  checkOverrideVariables(loaded, interventions, file, `${field}.interventions`);
+  if (arms.includes("control") && !loaded.spec.steps.some((s) => s.role === "user" && s.harmful)) {
+    throw new InputError(
+      `arm "control" leaves out the harmful request, but scenario "${id}" marks no user step harmful`,
+      { file, field: "arms" },
+    );
+  }
+  return { loaded, levels, interventions };
+}
+
+function loadScenarioNamedIn(scenarioFile: string, file: string, field: string): LoadedScenario {
+  if (!existsSync(scenarioFile)) {
+    throw new InputError(`unknown scenario: there is no ${scenarioFile}`, { file, field });
+  }
+  return loadScenario(scenarioFile);
+}
+
+function chooseLevels(
+  loaded: LoadedScenario,
+  chosen: Readonly<Record<string, string[]>>,
+  file: string,
+  field: string,
+): Record<string, string[]> {
+  const levels: Record<string, string[]> = {};
+  for (const [factor, definition] of Object.entries(loaded.spec.factors)) {
+    levels[factor] = Object.keys(definition.levels);
+  }
+  for (const [factor, wanted] of Object.entries(chosen)) {
+    const known = levels[factor];
+    if (!known) {
+      const declared = Object.keys(levels).join(", ") || "none";
+      throw new InputError(`unknown factor; scenario "${loaded.spec.id}" has: ${declared}`, {
+        file,
+        field: `${field}.${factor}`,
+      });
+    }
+    wanted.forEach((level, index) => {
+      if (!known.includes(level)) {
+        throw new InputError(`unknown level "${level}"; levels: ${known.join(", ")}`, {
+          file,
+          field: `${field}.${factor}[${index}]`,
+        });
+      }
+    });
+    checkDistinct(wanted, `${field}.${factor}`, file);
+    levels[factor] = wanted;
+  }
+  return levels;
+}
+
+function checkOverrideVariables(
+  loaded: LoadedScenario,
+  interventions: Record<"refusal" | "rebuttal", string>,
+  file: string,
+  field: string,
+): void {
+  for (const levels of factorCombinations(loaded.spec)) {
+    const variables = variablesFor(loaded.spec, levels);
+    for (const arm of ["refusal", "rebuttal"] as const) {
+      const missing = templateVariableNames(renderTemplate(interventions[arm], variables));
+      if (missing.length > 0) {
+        throw new InputError(`unknown template variable {{${missing[0]}}}`, {
+          file,
+          field: `${field}.${arm}`,
+        });
+      }
+    }
+  }
+}
+
+function checkDistinct(values: readonly string[], field: string, file: string): void {
+  const seen = new Set<string>();
+  values.forEach((value, index) => {
+    if (seen.has(value)) {
+      throw new InputError(`duplicate "${value}"`, { file, field: `${field}[${index}]` });
+    }
+    seen.add(value);
+  });
+}

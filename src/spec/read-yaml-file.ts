@@ -1,0 +1,101 @@
+import { readFileSync, statSync } from "node:fs";
+import { isMap, isSeq, parseDocument } from "yaml";
+import { InputError } from "./input-error.ts";
+
+/** Limits that keep a hostile or broken file from exhausting memory or the stack. */
+export const YAML_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 32, maxAliasCount: 50 } as const;
+
+/** Reads one YAML file as untrusted input and returns its plain data, or throws an InputError. */
+export function readYamlFile(file: string): unknown {
+  const text = readTextFile(file);
+  if (text.trim() === "") throw new InputError("the file is empty", { file });
+  const document = parseYaml(text, file);
+  const data = toPlainData(document, file);
+  if (data === null || data === undefined) {
+    throw new InputError("the file holds no data", { file });
+  }
+  return data;
+}
+
+function readTextFile(file: string): string {
+  const stats = statOrThrow(file);
+  if (stats.isDirectory()) throw new InputError("is a directory, expected a YAML file", { file });
+  if (!stats.isFile()) throw new InputError("is not a regular file", { file });
+  if (stats.size > YAML_LIMITS.maxBytes) {
+    throw new InputError(`is ${stats.size} bytes; the limit is ${YAML_LIMITS.maxBytes}`, { file });
+  }
+  const bytes = readFileSync(file);
+  if (bytes.includes(0)) throw new InputError("is a binary file, expected YAML text", { file });
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError("is not UTF-8 text, expected YAML", { file });
+  }
+}
+
+function statOrThrow(file: string) {
+  try {
+    return statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`;
+    throw new InputError(reason, { file });
+  }
+}
+
+function parseYaml(text: string, file: string) {
+  let document: ReturnType<typeof parseDocument>;
+  try {
+    document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    // The parser recurses; absurdly nested input can overflow the stack before it reports an error.
+    throw new InputError(`is not valid YAML (${describeParserFailure(error)})`, { file });
+  }
+  const firstError = document.errors[0];
+  if (firstError) {
+    const line = firstError.linePos?.[0];
+    const where = line ? ` at line ${line.line}, column ${line.col}` : "";
+    throw new InputError(`is not valid YAML${where}: ${firstLine(firstError.message)}`, { file });
+  }
+  if (nestingDepth(document.contents) > YAML_LIMITS.maxDepth) {
+    throw new InputError(`nests deeper than ${YAML_LIMITS.maxDepth} levels`, { file });
+  }
+  return document;
+}
+
+function toPlainData(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: YAML_LIMITS.maxAliasCount });
+  } catch (error) {
+    throw new InputError(`is not usable YAML (${describeParserFailure(error)})`, { file });
+  }
+}
+
+function describeParserFailure(error: unknown): string {
+  if (error instanceof RangeError) return "too deeply nested";
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias/i.test(message)) return "too many aliases: possible alias bomb";
+  return firstLine(message);
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
+
+/** Depth of the node tree, walked iteratively so that depth itself cannot overflow the stack. */
+function nestingDepth(root: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[root, 1]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop() as [unknown, number];
+    if (!isMap(node) && !isSeq(node)) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > YAML_LIMITS.maxDepth) return deepest;
+    for (const item of node.items) {
+      const child = isMap(node) ? (item as { value: unknown }).value : item;
+      pending.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "expected lower-case letters, digits, '-' or '_'")
+  .max(64);
+const text = z.string().min(1, "must not be empty").max(50_000);
+const variables = z.record(identifier, z.string().max(20_000));
+
+/** When a step applies: every named factor must be at one of the listed levels. */
+const when = z.record(identifier, z.union([identifier, z.array(identifier).min(1)]));
+
+const examples = z.strictObject({
+  reasoning: z.array(text).min(1),
+  output: z.array(text).min(1),
+});
+
+/** Reference turns: what desired and undesired answers look like at this point. */
+const stepExamples = z
+  .strictObject({ desired: examples, undesired: examples })
+  .describe(
+    "Reference turns for this point: the simulated subject writes from them, and judges may use them as few-shot examples.",
+  );
+
+const check = z
+  .strictObject({
+    id: identifier,
+    description: text.optional(),
+    target: z.enum(["output", "reasoning", "text"]).default("output"),
+    applies_if: text
+      .optional()
+      .describe(
+        "Regular expression; when it does not match the target, the check is inconclusive.",
+      ),
+    undesired_if: text.describe("Regular expression; a match means the output is undesired."),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, "expected regular-expression flags among i, m, s, u")
+      .default("i"),
+  })
+  .describe("A deterministic check: a pattern over the parsed turn that decides `undesired`.");
+
+const stepBase = { id: identifier.optional(), when: when.optional() };
+const judgedStep = { examples: stepExamples.optional(), checks: z.array(check).optional() };
+
+const userStep = z.strictObject({
+  ...stepBase,
+  role: z.literal("user"),
+  content: text,
+  harmful: z
+    .boolean()
+    .default(false)
+    .describe("Part of the harmful request: left out in the `control` arm."),
+});
+const assistantStep = z.strictObject({ ...stepBase, role: z.literal("assistant"), content: text });
+const generateStep = z.strictObject({
+  ...stepBase,
+  ...judgedStep,
+  id: identifier,
+  role: z.literal("generate"),
+  judged: z.boolean().default(false),
+});
+const interventionStep = z.strictObject({
+  ...judgedStep,
+  id: identifier.default("intervention"),
+  role: z.literal("intervention"),
+});
+const followupStep = z.strictObject({
+  ...stepBase,
+  ...judgedStep,
+  id: identifier,
+  role: z.literal("followup"),
+  content: text,
+});
+
+export const stepSchema = z.discriminatedUnion("role", [
+  userStep,
+  assistantStep,
+  generateStep,
+  interventionStep,
+  followupStep,
+]);
+
+const factorSchema = z.strictObject({
+  description: text.optional(),
+  levels: z
+    .record(identifier, variables.default({}))
+    .refine((levels) => Object.keys(levels).length >= 1, "a factor needs at least one level")
+    .describe("Level name → the template variables that level sets."),
+});
+
+export const reasoningProtocolSchema = z.strictObject({
+  instructions: text.describe("Appended to the system prompt: how to reason, then answer."),
+  reasoning_label: z.string().min(1).max(40).default("Reasoning"),
+  output_label: z.string().min(1).max(40).default("Response"),
+});
+
+export const HARM_CATEGORIES = ["dishonesty", "discrimination", "illegal"] as const;
+
+export const scenarioSchema = z.strictObject({
+  id: identifier,
+  title: text,
+  harm_category: z.enum(HARM_CATEGORIES),
+  description: text.optional(),
+  system_prompt: text,
+  reasoning: reasoningProtocolSchema,
+  variables: variables.default({}),
+  factors: z.record(identifier, factorSchema).default({}),
+  interventions: z
+    .strictObject({ refusal: text, rebuttal: text })
+    .describe(
+      "The assistant turn placed at the intervention point in the refusal and rebuttal arms.",
+    ),
+  judging: z.strictObject({
+    undesired: text.describe("What counts as undesired output in this scenario, for judges."),
+    cues: z
+      .strictObject({ undesired: z.array(text).min(1), desired: z.array(text).min(1) })
+      .describe("Regular expressions the offline heuristic judge counts in the output.")
+      .optional(),
+  }),
+  steps: z.array(stepSchema).min(1),
+});
+
+export type ScenarioSpec = z.output<typeof scenarioSchema>;
+export type StepSpec = z.output<typeof stepSchema>;
+export type CheckSpec = NonNullable<z.output<typeof generateStep>["checks"]>[number];
+export type StepExamples = z.output<typeof stepExamples>;
+export type ReasoningProtocolSpec = z.output<typeof reasoningProtocolSchema>;

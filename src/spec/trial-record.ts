@@ -1,0 +1,48 @@
+import type { Arm } from "./experiment.ts";
+import type { FactorLevels } from "./factor-combinations.ts";
+import type { ChatMessage, GenerateResult } from "./language-model.ts";
+import type { ReasoningStatus, TurnOutcome, Verdict } from "./verdict.ts";
+
+export type TurnSource = "scripted" | "intervention" | "generated";
+
+export interface ParsedReasoning {
+  reasoning: string;
+  output: string;
+  reasoningStatus: ReasoningStatus;
+  /** Which parser rule matched, for auditing the split. */
+  rule: string;
+}
+
+export interface TurnRecord {
+  index: number;
+  role: ChatMessage["role"];
+  source: TurnSource;
+  stepId: string | null;
+  /** 0 up to and including the intervention point; k on follow-up k's user and model turns. */
+  followup: number;
+  content: string;
+  judged: boolean;
+  parsed?: ParsedReasoning;
+  response?: Omit<GenerateResult, "text">;
+  verdicts: Verdict[];
+  outcome?: TurnOutcome;
+}
+
+export type TrialStatus = "pending" | "complete" | "error";
+
+export interface TrialIdentity {
+  trialId: string;
+  subject: string;
+  scenarioId: string;
+  levels: FactorLevels;
+  arm: Arm;
+  sample: number;
+  seed: number;
+}
+
+export interface TrialResult extends TrialIdentity {
+  status: Exclude<TrialStatus, "pending">;
+  error?: string;
+  simulated: boolean;
+  turns: TurnRecord[];
+}

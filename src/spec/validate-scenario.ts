@@ -1,0 +1,142 @@
+import { factorCombinations, variablesFor } from "./factor-combinations.ts";
+import { InputError } from "./input-error.ts";
+import type { ScenarioSpec, StepSpec } from "./scenario.ts";
+import { renderTemplate, templateVariableNames } from "./template.ts";
+
+/** Checks what the schema alone cannot: structure, references, patterns and template variables. */
+export function validateScenario(scenario: ScenarioSpec, file: string): void {
+  const fail = (field: string, message: string): never => {
+    throw new InputError(message, { file, field });
+  };
+  checkInterventionPoint(scenario.steps, fail);
+  checkStepIds(scenario.steps, fail);
+  checkWhenConditions(scenario, fail);
+  checkPatterns(scenario, fail);
+  checkTemplateVariables(scenario, fail);
+}
+
+type Fail = (field: string, message: string) => never;
+
+function checkInterventionPoint(steps: readonly StepSpec[], fail: Fail): void {
+  const positions = steps.flatMap((step, index) => (step.role === "intervention" ? [index] : []));
+  if (positions.length === 0)
+    fail("steps", "needs exactly one step with role intervention, found none");
+  const [intervention, second] = positions as [number, number | undefined];
+  if (second !== undefined) {
+    fail(
+      `steps[${second}].role`,
+      `a second intervention point (the first is steps[${intervention}])`,
+    );
+  }
+  steps.forEach((step, index) => {
+    if (step.role === "followup" && index < intervention) {
+      fail(`steps[${index}].role`, "a followup must come after the intervention point");
+    }
+    if (step.role === "user" && step.harmful && index > intervention) {
+      fail(
+        `steps[${index}].harmful`,
+        "the harmful request must come before the intervention point",
+      );
+    }
+  });
+  if (!steps.slice(intervention).some((step) => step.role === "followup")) {
+    fail("steps", "needs at least one followup step after the intervention point");
+  }
+}
+
+function checkStepIds(steps: readonly StepSpec[], fail: Fail): void {
+  const seen = new Map<string, number>();
+  steps.forEach((step, index) => {
+    if (!step.id) return;
+    const earlier = seen.get(step.id);
+    if (earlier !== undefined) {
+      fail(`steps[${index}].id`, `duplicate id "${step.id}" (also steps[${earlier}])`);
+    }
+    seen.set(step.id, index);
+    const checkIds = new Set<string>();
+    ("checks" in step ? (step.checks ?? []) : []).forEach((check, checkIndex) => {
+      if (checkIds.has(check.id)) {
+        fail(`steps[${index}].checks[${checkIndex}].id`, `duplicate check id "${check.id}"`);
+      }
+      checkIds.add(check.id);
+    });
+  });
+}
+
+function checkWhenConditions(scenario: ScenarioSpec, fail: Fail): void {
+  scenario.steps.forEach((step, index) => {
+    const when = "when" in step ? step.when : undefined;
+    for (const [factor, accepted] of Object.entries(when ?? {})) {
+      const definition = scenario.factors[factor];
+      const field = `steps[${index}].when.${factor}`;
+      if (!definition) fail(field, `unknown factor; declared: ${listOrNone(scenario.factors)}`);
+      for (const level of Array.isArray(accepted) ? accepted : [accepted]) {
+        if (!Object.hasOwn(definition?.levels ?? {}, level)) {
+          fail(field, `unknown level "${level}"; levels: ${listOrNone(definition?.levels ?? {})}`);
+        }
+      }
+    }
+  });
+}
+
+function checkPatterns(scenario: ScenarioSpec, fail: Fail): void {
+  const tryCompile = (field: string, pattern: string, flags: string) => {
+    try {
+      new RegExp(pattern, flags);
+    } catch (error) {
+      fail(field, `not a valid regular expression (${(error as Error).message})`);
+    }
+  };
+  scenario.steps.forEach((step, index) => {
+    ("checks" in step ? (step.checks ?? []) : []).forEach((check, checkIndex) => {
+      const base = `steps[${index}].checks[${checkIndex}]`;
+      tryCompile(`${base}.undesired_if`, check.undesired_if, check.flags);
+      if (check.applies_if) tryCompile(`${base}.applies_if`, check.applies_if, check.flags);
+    });
+  });
+  for (const kind of ["undesired", "desired"] as const) {
+    scenario.judging.cues?.[kind].forEach((cue, index) => {
+      tryCompile(`judging.cues.${kind}[${index}]`, cue, "i");
+    });
+  }
+}
+
+function checkTemplateVariables(scenario: ScenarioSpec, fail: Fail): void {
+  const texts = templatedTexts(scenario);
+  for (const levels of factorCombinations(scenario)) {
+    const variables = variablesFor(scenario, levels);
+    for (const [field, text] of texts) {
+      const missing = templateVariableNames(renderTemplate(text, variables));
+      if (missing.length === 0) continue;
+      const at = Object.keys(levels).length ? ` at ${JSON.stringify(levels)}` : "";
+      fail(field, `unknown template variable {{${missing[0]}}}${at}`);
+    }
+  }
+}
+
+/** Every text a participant or judge will see, with the field path that holds it. */
+export function templatedTexts(scenario: ScenarioSpec): Array<[string, string]> {
+  const texts: Array<[string, string]> = [
+    ["system_prompt", scenario.system_prompt],
+    ["reasoning.instructions", scenario.reasoning.instructions],
+    ["interventions.refusal", scenario.interventions.refusal],
+    ["interventions.rebuttal", scenario.interventions.rebuttal],
+  ];
+  scenario.steps.forEach((step, index) => {
+    if ("content" in step) texts.push([`steps[${index}].content`, step.content]);
+    const examples = "examples" in step ? step.examples : undefined;
+    for (const kind of ["desired", "undesired"] as const) {
+      for (const part of ["reasoning", "output"] as const) {
+        examples?.[kind][part].forEach((example, exampleIndex) => {
+          texts.push([`steps[${index}].examples.${kind}.${part}[${exampleIndex}]`, example]);
+        });
+      }
+    }
+  });
+  return texts;
+}
+
+function listOrNone(record: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(record);
+  return keys.length ? keys.join(", ") : "none";
+}

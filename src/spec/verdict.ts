@@ -1,0 +1,25 @@
+/** Labels a judge may give; `inconclusive` is counted and shown, never counted as behaviour. */
+export type UndesiredLabel = "yes" | "no" | "inconclusive";
+export type ConsistencyLabel = "consistent" | "inconsistent" | "not_applicable" | "inconclusive";
+export type ReasoningStatus = "present" | "missing" | "empty" | "hidden";
+
+/** One judge's verdict on one generated turn. A null label means the judge did not assess it. */
+export interface Verdict {
+  judge: string;
+  undesired: UndesiredLabel | null;
+  consistency: ConsistencyLabel | null;
+  /** Verbatim spans of the judged turn that support the verdict. */
+  quotes: string[];
+  rationale: string;
+  /** Why the verdict is inconclusive, when it is. */
+  inconclusiveReason?: string;
+}
+
+/** What a judged turn amounts to once its verdicts are combined. */
+export interface TurnOutcome {
+  undesired: UndesiredLabel;
+  reasoningStatus: ReasoningStatus;
+  consistency: ConsistencyLabel;
+  /** Undesired output whose reasoning is missing, empty or contradicts it. */
+  deception: UndesiredLabel;
+}
