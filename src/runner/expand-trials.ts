@@ -1,0 +1,56 @@
+import { SeededRandom } from "../providers/sim/seeded-random.ts";
+import { type FactorLevels, factorCombinations, stepApplies } from "../spec/factor-combinations.ts";
+import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
+import { sha256 } from "../spec/load-scenario.ts";
+import type { TrialIdentity } from "../spec/trial-record.ts";
+
+/** One planned conversation: a subject, a scenario at some factor levels, an arm and a sample. */
+export type TrialPlan = TrialIdentity;
+
+/**
+ * The full matrix, arms of one sample next to each other. Trial ids hash the design cell and the
+ * sample index only, so the same experiment always plans the same ids (what resume relies on).
+ */
+export function expandTrials(experiment: LoadedExperiment): TrialPlan[] {
+  const { spec } = experiment;
+  const plans: TrialPlan[] = [];
+  for (const subject of spec.subjects) {
+    for (const scenario of experiment.scenarios) {
+      const scenarioId = scenario.loaded.spec.id;
+      for (const levels of factorCombinations(scenario.loaded.spec, scenario.levels)) {
+        for (let sample = 0; sample < spec.samples; sample++) {
+          const seed = SeededRandom.seedFrom(
+            spec.seed,
+            subject,
+            scenarioId,
+            stableJson(levels),
+            sample,
+          );
+          for (const arm of spec.arms) {
+            const trialId = `t-${sha256(stableJson([subject, scenarioId, levels, arm, sample])).slice(0, 20)}`;
+            plans.push({ trialId, subject, scenarioId, levels, arm, sample, seed });
+          }
+        }
+      }
+    }
+  }
+  return plans;
+}
+
+/** Model calls one trial makes: generation points, the natural arm's own turn, follow-ups. */
+export function subjectCallsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+  return scenario.loaded.spec.steps.filter((step) => {
+    if ("when" in step && !stepApplies(step.when, plan.levels)) return false;
+    if (step.role === "intervention") return plan.arm === "natural";
+    return step.role === "generate" || step.role === "followup";
+  }).length;
+}
+
+/** JSON with sorted keys, so equal objects hash equally whatever their key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}

@@ -1,0 +1,230 @@
+import { CheckJudge } from "../judges/check-judge.ts";
+import { combineVerdicts } from "../judges/combine-verdicts.ts";
+import {
+  inconclusiveVerdict,
+  type Judge,
+  type JudgedTurn,
+  type JudgeInput,
+} from "../judges/judge.ts";
+import { parseReasoning } from "../reasoning/parse-reasoning.ts";
+import type { ExperimentSpec } from "../spec/experiment.ts";
+import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
+import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
+import type { ExperimentScenario } from "../spec/load-experiment.ts";
+import type { StepSpec } from "../spec/scenario.ts";
+import { renderTemplate } from "../spec/template.ts";
+import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
+import type { Verdict } from "../spec/verdict.ts";
+import type { TrialPlan } from "./expand-trials.ts";
+
+export interface TrialDependencies {
+  scenario: ExperimentScenario;
+  subject: LanguageModel;
+  judges: readonly Judge[];
+  settings: Pick<ExperimentSpec, "temperature" | "top_p" | "max_tokens">;
+}
+
+/** Plays one trial's script against the subject, judging each judged turn as it is made. */
+export async function runTrial(
+  plan: TrialPlan,
+  dependencies: TrialDependencies,
+): Promise<TrialResult> {
+  const conversation = new Conversation(plan, dependencies);
+  try {
+    for (const step of dependencies.scenario.loaded.spec.steps) await conversation.play(step);
+    return {
+      ...plan,
+      status: "complete",
+      simulated: dependencies.subject.simulated,
+      turns: conversation.turns,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...plan,
+      status: "error",
+      error: message,
+      simulated: dependencies.subject.simulated,
+      turns: conversation.turns,
+    };
+  }
+}
+
+type Phase = CallContext["phase"];
+
+/** The scenario's deterministic checks run on every judged turn, whatever judges are chosen. */
+const CHECKS = new CheckJudge();
+
+/** A judge that throws gives an inconclusive verdict with the reason: judge failure is not behaviour. */
+async function judgeSafely(judge: Judge, input: JudgeInput): Promise<Verdict | null> {
+  try {
+    return await judge.judge(input);
+  } catch (error) {
+    return inconclusiveVerdict(
+      judge.id,
+      `judge failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+class Conversation {
+  readonly turns: TurnRecord[] = [];
+  private followup = 0;
+  private phase: Phase = "before-intervention";
+  private readonly variables: Record<string, string>;
+
+  constructor(
+    private readonly plan: TrialPlan,
+    private readonly dependencies: TrialDependencies,
+  ) {
+    const scenario = dependencies.scenario.loaded.spec;
+    this.variables = variablesFor(scenario, plan.levels);
+    const system = `${scenario.system_prompt.trimEnd()}\n\n${scenario.reasoning.instructions.trim()}`;
+    this.addTurn({
+      role: "system",
+      source: "scripted",
+      stepId: null,
+      content: this.render(system),
+    });
+  }
+
+  async play(step: StepSpec): Promise<void> {
+    if ("when" in step && !stepApplies(step.when, this.plan.levels)) return;
+    switch (step.role) {
+      case "user":
+        if (step.harmful && this.plan.arm === "control") return;
+        this.addTurn({
+          role: "user",
+          source: "scripted",
+          stepId: step.id ?? null,
+          content: this.render(step.content),
+        });
+        return;
+      case "assistant":
+        this.addTurn({
+          role: "assistant",
+          source: "scripted",
+          stepId: step.id ?? null,
+          content: this.render(step.content),
+        });
+        return;
+      case "generate":
+        await this.generate(step, step.judged);
+        return;
+      case "intervention":
+        await this.intervene(step);
+        return;
+      case "followup":
+        this.followup += 1;
+        this.addTurn({
+          role: "user",
+          source: "scripted",
+          stepId: step.id,
+          content: this.render(step.content),
+        });
+        await this.generate(step, true);
+    }
+  }
+
+  private async intervene(step: Extract<StepSpec, { role: "intervention" }>): Promise<void> {
+    this.phase = "intervention";
+    const { arm } = this.plan;
+    if (arm === "natural") await this.generate(step, true);
+    else if (arm !== "control") {
+      const text = this.dependencies.scenario.interventions[arm];
+      this.addTurn({
+        role: "assistant",
+        source: "intervention",
+        stepId: step.id,
+        content: this.render(text),
+      });
+    }
+    this.phase = "followup";
+  }
+
+  private async generate(
+    step: Extract<StepSpec, { examples?: unknown }>,
+    judged: boolean,
+  ): Promise<void> {
+    const { subject, settings, scenario } = this.dependencies;
+    const protocol = scenario.loaded.spec.reasoning;
+    const result = await subject.generate({
+      messages: this.messages(),
+      temperature: settings.temperature,
+      topP: settings.top_p,
+      maxTokens: settings.max_tokens,
+      seed: this.plan.seed,
+      sampleIndex: this.plan.sample,
+      context: {
+        scenarioId: this.plan.scenarioId,
+        stepId: step.id ?? "intervention",
+        arm: this.plan.arm,
+        followup: this.followup,
+        phase: this.phase,
+        protocol,
+        examples: step.examples,
+        variables: this.variables,
+      },
+    });
+    const { text, ...response } = result;
+    const split = parseReasoning(text, {
+      reasoningLabel: protocol.reasoning_label,
+      outputLabel: protocol.output_label,
+    });
+    const turn = this.addTurn({
+      role: "assistant",
+      source: "generated",
+      stepId: step.id ?? null,
+      content: text,
+      judged,
+      response,
+    });
+    turn.parsed = {
+      ...split,
+      reasoningStatus:
+        response.nativeReasoning?.visibility === "hidden" ? "hidden" : split.reasoningStatus,
+    };
+    if (judged) await this.judge(turn, step.checks ?? []);
+  }
+
+  private async judge(
+    turn: TurnRecord,
+    checks: NonNullable<Extract<StepSpec, { role: "followup" }>["checks"]>,
+  ): Promise<void> {
+    const parsed = turn.parsed as NonNullable<TurnRecord["parsed"]>;
+    const judgedTurn: JudgedTurn = { text: turn.content, ...parsed };
+    const input = {
+      scenario: this.dependencies.scenario.loaded.spec,
+      conversation: this.messages(),
+      turn: judgedTurn,
+      checks,
+    };
+    for (const judge of [CHECKS, ...this.dependencies.judges]) {
+      const verdict = await judgeSafely(judge, input);
+      if (verdict) turn.verdicts.push(verdict);
+    }
+    turn.outcome = combineVerdicts(turn.verdicts, parsed.reasoningStatus);
+  }
+
+  private addTurn(
+    fields: Omit<TurnRecord, "index" | "followup" | "verdicts" | "judged"> & { judged?: boolean },
+  ): TurnRecord {
+    const turn: TurnRecord = {
+      index: this.turns.length,
+      followup: this.followup,
+      verdicts: [],
+      judged: false,
+      ...fields,
+    };
+    this.turns.push(turn);
+    return turn;
+  }
+
+  private messages(): ChatMessage[] {
+    return this.turns.map((turn) => ({ role: turn.role, content: turn.content }));
+  }
+
+  private render(text: string): string {
+    return renderTemplate(text, this.variables);
+  }
+}

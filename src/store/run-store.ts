@@ -1,0 +1,144 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { LoadedScenario } from "../spec/load-scenario.ts";
+import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
+import { readTrials } from "./read-trials.ts";
+import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.ts";
+import { type TrialRow, trialIdentityFromRow } from "./trial-row.ts";
+import { writeTrialResult } from "./write-trial-result.ts";
+
+export const DATABASE_FILE = "run.sqlite";
+/** The verdict set written while a run runs; re-judging adds others beside it. */
+export const RUN_VERDICT_SET = "run";
+
+export interface RunMetadata {
+  runId: string;
+  experimentId: string;
+  title: string;
+  createdAt: string;
+  candorVersion: string;
+  gitRevision: string | null;
+  experimentFile: string;
+  experimentHash: string;
+  /** The experiment as run, after command-line overrides. */
+  experiment: unknown;
+  subjects: string[];
+  judges: string[];
+  simulated: boolean;
+  schemaVersion: number;
+}
+
+/** One run directory's SQLite database: the plan, every trial, turn, verdict and outcome. */
+export class RunStore {
+  private constructor(
+    readonly directory: string,
+    readonly database: Database.Database,
+  ) {}
+
+  static create(
+    directory: string,
+    metadata: RunMetadata,
+    scenarios: readonly LoadedScenario[],
+  ): RunStore {
+    mkdirSync(directory, { recursive: true });
+    const store = new RunStore(directory, openDatabase(join(directory, DATABASE_FILE)));
+    store.database.exec(STORE_SCHEMA);
+    store.database.transaction(() => {
+      const insertMetadata = store.database.prepare(
+        "INSERT INTO run_metadata (key, value) VALUES (?, ?)",
+      );
+      for (const [key, value] of Object.entries(metadata))
+        insertMetadata.run(key, JSON.stringify(value));
+      const insertScenario = store.database.prepare(
+        "INSERT INTO scenarios (scenario_id, content_hash, file, source_json) VALUES (?, ?, ?, ?)",
+      );
+      for (const scenario of scenarios) {
+        insertScenario.run(scenario.spec.id, scenario.contentHash, scenario.file, scenario.source);
+      }
+    })();
+    return store;
+  }
+
+  static open(directory: string): RunStore {
+    const file = join(directory, DATABASE_FILE);
+    if (!existsSync(file))
+      throw new Error(`${directory} is not a run directory (no ${DATABASE_FILE})`);
+    return new RunStore(directory, openDatabase(file));
+  }
+
+  metadata(): RunMetadata {
+    const rows = this.database.prepare("SELECT key, value FROM run_metadata").all() as Array<{
+      key: string;
+      value: string;
+    }>;
+    const metadata = Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value)]));
+    if (metadata.schemaVersion !== STORE_SCHEMA_VERSION) {
+      throw new Error(
+        `${this.directory}: store version ${metadata.schemaVersion} is not ${STORE_SCHEMA_VERSION}`,
+      );
+    }
+    return metadata as RunMetadata;
+  }
+
+  /** Records the whole plan up front, so an interrupted run knows exactly what is left. */
+  planTrials(plans: readonly TrialIdentity[]): void {
+    const insert = this.database.prepare(
+      `INSERT OR IGNORE INTO trials (trial_id, ordinal, subject, scenario_id, levels_json, arm, sample, seed, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+    );
+    this.database.transaction(() => {
+      plans.forEach((plan, ordinal) => {
+        insert.run(
+          plan.trialId,
+          ordinal,
+          plan.subject,
+          plan.scenarioId,
+          JSON.stringify(plan.levels),
+          plan.arm,
+          plan.sample,
+          plan.seed,
+        );
+      });
+    })();
+  }
+
+  /** Trials not yet complete, in plan order. */
+  unfinishedTrials(): TrialIdentity[] {
+    const rows = this.database
+      .prepare("SELECT * FROM trials WHERE status != 'complete' ORDER BY ordinal")
+      .all() as TrialRow[];
+    return rows.map(trialIdentityFromRow);
+  }
+
+  /** Writes a trial and all its turns in one transaction: a trial is stored whole or not at all. */
+  saveTrial(result: TrialResult): void {
+    writeTrialResult(this.database, result, RUN_VERDICT_SET);
+  }
+
+  statusCounts(): Record<"pending" | "complete" | "error", number> {
+    const counts = { pending: 0, complete: 0, error: 0 };
+    const rows = this.database
+      .prepare("SELECT status, COUNT(*) AS n FROM trials GROUP BY status")
+      .all() as Array<{ status: keyof typeof counts; n: number }>;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  /** Streams every trial with its turns, in plan order, without holding the run in memory. */
+  trials(verdictSet = RUN_VERDICT_SET): IterableIterator<TrialResult> {
+    return readTrials(this.database, verdictSet);
+  }
+
+  close(): void {
+    this.database.close();
+  }
+}
+
+function openDatabase(file: string): Database.Database {
+  const database = new Database(file);
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  return database;
+}

@@ -1,0 +1,72 @@
+/** Version of the layout below; a run directory records it so later versions can migrate. */
+export const STORE_SCHEMA_VERSION = 1;
+
+export const STORE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS run_metadata (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scenarios (
+  scenario_id TEXT PRIMARY KEY,
+  content_hash TEXT NOT NULL,
+  file TEXT NOT NULL,
+  source_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trials (
+  trial_id TEXT PRIMARY KEY,
+  ordinal INTEGER NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  scenario_id TEXT NOT NULL,
+  levels_json TEXT NOT NULL,
+  arm TEXT NOT NULL,
+  sample INTEGER NOT NULL,
+  seed INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'complete', 'error')),
+  error TEXT,
+  simulated INTEGER NOT NULL DEFAULT 0,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+  trial_id TEXT NOT NULL REFERENCES trials(trial_id),
+  turn_index INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  source TEXT NOT NULL,
+  step_id TEXT,
+  followup INTEGER NOT NULL,
+  content TEXT NOT NULL,
+  judged INTEGER NOT NULL,
+  reasoning TEXT,
+  output TEXT,
+  reasoning_status TEXT,
+  parse_rule TEXT,
+  response_json TEXT,
+  PRIMARY KEY (trial_id, turn_index)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS verdicts (
+  trial_id TEXT NOT NULL,
+  turn_index INTEGER NOT NULL,
+  verdict_set TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  undesired TEXT,
+  consistency TEXT,
+  quotes_json TEXT NOT NULL,
+  rationale TEXT NOT NULL,
+  inconclusive_reason TEXT,
+  PRIMARY KEY (trial_id, turn_index, verdict_set, judge),
+  FOREIGN KEY (trial_id, turn_index) REFERENCES turns(trial_id, turn_index)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outcomes (
+  trial_id TEXT NOT NULL,
+  turn_index INTEGER NOT NULL,
+  verdict_set TEXT NOT NULL,
+  followup INTEGER NOT NULL,
+  undesired TEXT NOT NULL,
+  reasoning_status TEXT NOT NULL,
+  consistency TEXT NOT NULL,
+  deception TEXT NOT NULL,
+  PRIMARY KEY (trial_id, turn_index, verdict_set),
+  FOREIGN KEY (trial_id, turn_index) REFERENCES turns(trial_id, turn_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trials_by_status ON trials(status, ordinal);
+CREATE INDEX IF NOT EXISTS outcomes_by_followup ON outcomes(verdict_set, followup);
+`;

@@ -1,0 +1,105 @@
+import type Database from "better-sqlite3";
+import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+
+function prepare(database: Database.Database) {
+  return {
+    clearOutcomes: database.prepare("DELETE FROM outcomes WHERE trial_id = ?"),
+    clearVerdicts: database.prepare("DELETE FROM verdicts WHERE trial_id = ?"),
+    clearTurns: database.prepare("DELETE FROM turns WHERE trial_id = ?"),
+    turn: database.prepare(
+      `INSERT INTO turns (trial_id, turn_index, role, source, step_id, followup, content, judged,
+         reasoning, output, reasoning_status, parse_rule, response_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    verdict: database.prepare(
+      `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, undesired, consistency,
+         quotes_json, rationale, inconclusive_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    outcome: database.prepare(
+      `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status,
+         consistency, deception) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    trial: database.prepare(
+      "UPDATE trials SET status = ?, error = ?, simulated = ?, finished_at = ? WHERE trial_id = ?",
+    ),
+  };
+}
+
+/** Replaces whatever a trial had with this result, in one transaction (safe to repeat). */
+export function writeTrialResult(
+  database: Database.Database,
+  result: TrialResult,
+  verdictSet: string,
+): void {
+  let prepared = statements.get(database);
+  if (!prepared) {
+    prepared = prepare(database);
+    statements.set(database, prepared);
+  }
+  const sql = prepared;
+  database.transaction(() => {
+    sql.clearOutcomes.run(result.trialId);
+    sql.clearVerdicts.run(result.trialId);
+    sql.clearTurns.run(result.trialId);
+    for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
+    const changed = sql.trial.run(
+      result.status,
+      result.error ?? null,
+      result.simulated ? 1 : 0,
+      new Date().toISOString(),
+      result.trialId,
+    );
+    if (changed.changes !== 1) throw new Error(`trial ${result.trialId} is not in this run's plan`);
+  })();
+}
+
+function writeTurn(
+  sql: ReturnType<typeof prepare>,
+  trialId: string,
+  turn: TurnRecord,
+  verdictSet: string,
+): void {
+  sql.turn.run(
+    trialId,
+    turn.index,
+    turn.role,
+    turn.source,
+    turn.stepId,
+    turn.followup,
+    turn.content,
+    turn.judged ? 1 : 0,
+    turn.parsed?.reasoning ?? null,
+    turn.parsed?.output ?? null,
+    turn.parsed?.reasoningStatus ?? null,
+    turn.parsed?.rule ?? null,
+    turn.response ? JSON.stringify(turn.response) : null,
+  );
+  for (const verdict of turn.verdicts) {
+    sql.verdict.run(
+      trialId,
+      turn.index,
+      verdictSet,
+      verdict.judge,
+      verdict.undesired,
+      verdict.consistency,
+      JSON.stringify(verdict.quotes),
+      verdict.rationale,
+      verdict.inconclusiveReason ?? null,
+    );
+  }
+  if (turn.outcome) {
+    const { undesired, reasoningStatus, consistency, deception } = turn.outcome;
+    sql.outcome.run(
+      trialId,
+      turn.index,
+      verdictSet,
+      turn.followup,
+      undesired,
+      reasoningStatus,
+      consistency,
+      deception,
+    );
+  }
+}
