@@ -1,4 +1,4 @@
-import { InputError } from "../spec/input-error.ts";
+import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
 import { parseModelSpec } from "./model-spec.ts";
 import { SimulatedSubject } from "./sim/simulated-subject.ts";
@@ -13,18 +13,19 @@ export function knownProviders(): string[] {
 }
 
 /** Makes a model from its spec, or throws an InputError that names the field it came from. */
-export function createLanguageModel(spec: string, field: string): LanguageModel {
-  const { provider, model } = parseModelSpec(spec, field);
+export function createLanguageModel(spec: string, location: InputLocation): LanguageModel {
+  const { provider, model } = parseModelSpec(spec, location);
   const factory = PROVIDERS[provider];
   if (!factory) {
-    throw new InputError(`unknown provider "${provider}"; known: ${knownProviders().join(", ")}`, {
-      field,
-    });
+    throw new InputError(
+      `unknown provider "${provider}"; known: ${knownProviders().join(", ")}`,
+      location,
+    );
   }
   try {
     return factory(spec, model);
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(error.message, { field });
+    if (error instanceof InputError) throw new InputError(error.message, location);
     throw error;
   }
 }

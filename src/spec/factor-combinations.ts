@@ -37,3 +37,10 @@ export function stepApplies(
     return level !== undefined && (Array.isArray(accepted) ? accepted : [accepted]).includes(level);
   });
 }
+
+/** `attribute=race, delivery=split` */
+export function describeFactors(factors: FactorLevels): string {
+  return Object.entries(factors)
+    .map(([factor, level]) => `${factor}=${level}`)
+    .join(", ");
+}

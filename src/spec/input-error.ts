@@ -1,3 +1,9 @@
+/** Where bad input came from: a file and a field path in it, or a command-line option. */
+export interface InputLocation {
+  file?: string | undefined;
+  field?: string | undefined;
+}
+
 /**
  * Bad input from the user: a file, a field, or a command-line value. The CLI prints the message
  * alone (no stack trace) and exits with code 2.
@@ -7,7 +13,7 @@ export class InputError extends Error {
   readonly file: string | undefined;
   readonly field: string | undefined;
 
-  constructor(message: string, options: { file?: string; field?: string } = {}) {
+  constructor(message: string, options: InputLocation = {}) {
     super(formatInputError(message, options.file, options.field));
     this.file = options.file;
     this.field = options.field;

@@ -32,6 +32,9 @@ function checkInterventionPoint(steps: readonly StepSpec[], fail: Fail): void {
     if (step.role === "followup" && index < intervention) {
       fail(`steps[${index}].role`, "a followup must come after the intervention point");
     }
+    if (step.role === "generate" && index > intervention) {
+      fail(`steps[${index}].role`, "after the intervention point, use followup steps to generate");
+    }
     if (step.role === "user" && step.harmful && index > intervention) {
       fail(
         `steps[${index}].harmful`,

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { candorVersion } from "../runner/provenance.ts";
+import { InputError } from "../spec/input-error.ts";
+import { registerDemoCommand } from "./demo-command.ts";
+import { registerExportCommand } from "./export-command.ts";
+import { registerListCommand } from "./list-command.ts";
+import { registerPlanCommand } from "./plan-command.ts";
+import { registerReportCommand } from "./report-command.ts";
+import { registerRunCommand } from "./run-command.ts";
+import { registerValidateCommand } from "./validate-command.ts";
+
+export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 runtime failure, 2 bad input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("candor")
+    .description(
+      "Find behaviour that fine-tuning hid instead of removed: refusal-vs-rebuttal experiments.",
+    )
+    .version(candorVersion())
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  const exitCode = { value: EXIT.ok as number };
+  for (const register of [
+    registerValidateCommand,
+    registerPlanCommand,
+    registerRunCommand,
+    registerReportCommand,
+    registerListCommand,
+    registerExportCommand,
+    registerDemoCommand,
+  ]) {
+    register(program, exitCode);
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode.value;
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function reportFailure(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof InputError) {
+    process.stderr.write(`candor: ${error.message}\n`);
+    return EXIT.badInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`candor: error: ${message}\n`);
+  if (process.env.CANDOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.failure;
+}
+
+export type ExitCodeHolder = { value: number };

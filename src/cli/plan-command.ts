@@ -1,0 +1,120 @@
+import type { Command } from "commander";
+import { expandTrials, subjectCallsPerTrial, type TrialPlan } from "../runner/expand-trials.ts";
+import { previewTrial } from "../runner/preview-trial.ts";
+import type { Participants } from "../runner/run-experiment.ts";
+import { stepApplies } from "../spec/factor-combinations.ts";
+import { InputError } from "../spec/input-error.ts";
+import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
+import {
+  addExperimentOptions,
+  type ExperimentOptions,
+  prepareExperiment,
+} from "./load-experiment-for-command.ts";
+import { collect, wholeNumber } from "./options.ts";
+
+interface PlanOptions extends ExperimentOptions {
+  json?: boolean;
+  showPrompts?: boolean;
+  trial?: number;
+}
+
+export function registerPlanCommand(program: Command): void {
+  const command = program
+    .command("plan")
+    .description(
+      "Expand an experiment into trials and count the model calls, without running anything.",
+    )
+    .argument("<experiment>", "experiment YAML file");
+  addExperimentOptions(command, collect, wholeNumber)
+    .option("--json", "print the plan as JSON")
+    .option(
+      "--show-prompts",
+      "render the exact messages of one trial (model turns shown as placeholders)",
+    )
+    .option(
+      "--trial <index>",
+      "which trial --show-prompts renders, by position in the plan",
+      wholeNumber,
+      0,
+    )
+    .action(async (file: string, options: PlanOptions) => {
+      const { experiment, participants } = prepareExperiment(file, options);
+      const plans = expandTrials(experiment);
+      if (options.showPrompts) {
+        const plan = plans[options.trial ?? 0];
+        if (!plan)
+          throw new InputError(`the plan has ${plans.length} trials`, { field: "--trial" });
+        process.stdout.write(await previewTrial(plan, experiment));
+        return;
+      }
+      const summary = summarizePlan(experiment, plans, participants);
+      process.stdout.write(
+        options.json ? `${JSON.stringify(summary, null, 2)}\n` : describePlan(summary),
+      );
+    });
+}
+
+export function summarizePlan(
+  experiment: LoadedExperiment,
+  plans: readonly TrialPlan[],
+  participants: Participants,
+) {
+  const scenarios = new Map(
+    experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
+  );
+  const modelJudges = participants.judges.filter((judge) => judge.usesModel).length;
+  const byScenario = new Map<
+    string,
+    { scenario: string; trials: number; subject_calls: number; judged_turns: number }
+  >();
+  for (const plan of plans) {
+    const scenario = scenarios.get(plan.scenarioId);
+    if (!scenario) continue;
+    const calls = subjectCallsPerTrial(scenario, plan);
+    const judged = judgedTurnsPerTrial(scenario, plan);
+    const entry = byScenario.get(plan.scenarioId) ?? {
+      scenario: plan.scenarioId,
+      trials: 0,
+      subject_calls: 0,
+      judged_turns: 0,
+    };
+    entry.trials += 1;
+    entry.subject_calls += calls;
+    entry.judged_turns += judged;
+    byScenario.set(plan.scenarioId, entry);
+  }
+  const rows = [...byScenario.values()];
+  const judgedTurns = rows.reduce((sum, row) => sum + row.judged_turns, 0);
+  return {
+    experiment: experiment.spec.id,
+    subjects: experiment.spec.subjects,
+    judges: ["checks", ...experiment.spec.judges],
+    arms: experiment.spec.arms,
+    samples: experiment.spec.samples,
+    trials: plans.length,
+    subject_calls: rows.reduce((sum, row) => sum + row.subject_calls, 0),
+    judge_calls: judgedTurns * modelJudges,
+    judged_turns: judgedTurns,
+    by_scenario: rows,
+  };
+}
+
+function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+  return scenario.loaded.spec.steps.filter((step) => {
+    if ("when" in step && !stepApplies(step.when, plan.levels)) return false;
+    if (step.role === "intervention") return plan.arm === "natural";
+    return step.role === "followup" || (step.role === "generate" && step.judged);
+  }).length;
+}
+
+function describePlan(summary: ReturnType<typeof summarizePlan>): string {
+  const lines = [
+    `experiment ${summary.experiment}: ${summary.trials} trials, ${summary.subject_calls} subject model calls, ${summary.judge_calls} judge model calls`,
+    `subjects: ${summary.subjects.join(", ")}; judges: ${summary.judges.join(", ")}; arms: ${summary.arms.join(", ")}; ${summary.samples} samples per cell`,
+    ...summary.by_scenario.map(
+      (row) =>
+        `  ${row.scenario}: ${row.trials} trials, ${row.subject_calls} subject calls, ${row.judged_turns} judged turns`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,45 @@
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { analyzeRun } from "../report/analyze-run.ts";
+import { writeReport } from "../report/write-report.ts";
+import { DEFAULT_RUNS_DIR } from "./options.ts";
+import { openRun } from "./resolve-run.ts";
+
+const FORMATS = ["md", "html", "json"] as const;
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command("report")
+    .description(
+      "Write report.md and report.html into a run directory (or print the analysis as JSON).",
+    )
+    .argument("<run>", "run id or run directory")
+    .option(
+      "--format <format>",
+      "md | html write both files and print the path of this one; json prints the analysis",
+      oneOf(FORMATS),
+      "html",
+    )
+    .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
+    .action(async (run: string, options: { format: (typeof FORMATS)[number]; runsDir: string }) => {
+      const store = openRun(run, options.runsDir);
+      try {
+        if (options.format === "json") {
+          process.stdout.write(`${JSON.stringify(analyzeRun(store), null, 2)}\n`);
+          return;
+        }
+        const { markdownPath, htmlPath } = await writeReport(store);
+        process.stdout.write(`${options.format === "md" ? markdownPath : htmlPath}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}
+
+export function oneOf<const Values extends readonly string[]>(values: Values) {
+  return (value: string): Values[number] => {
+    if (!values.includes(value))
+      throw new InvalidArgumentError(`expected one of ${values.join(", ")}`);
+    return value as Values[number];
+  };
+}

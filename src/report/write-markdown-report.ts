@@ -1,0 +1,47 @@
+import type { RunAnalysis } from "./analyze-run.ts";
+import {
+  armTables,
+  comparisonTable,
+  METHOD_NOTES,
+  persistenceTable,
+  runFacts,
+  SIMULATED_NOTICE,
+  type Table,
+} from "./report-sections.ts";
+
+export function renderMarkdownReport(analysis: RunAnalysis): string {
+  const lines = [`# ${escapeMarkdown(analysis.metadata.title)}`, ""];
+  if (analysis.metadata.simulated) lines.push(`> **${SIMULATED_NOTICE}**`, "");
+  for (const [name, value] of runFacts(analysis))
+    lines.push(`- **${name}:** ${escapeMarkdown(value)}`);
+  lines.push("", "## Arms at follow-up 1", "");
+  for (const table of armTables(analysis, 1)) lines.push(...markdownTable(table));
+  lines.push(...markdownTable(comparisonTable(analysis.comparisons, 1)));
+  const persistence = persistenceTable(analysis);
+  if (persistence) lines.push("## Persistence over follow-ups", "", ...markdownTable(persistence));
+  if (analysis.errors.length > 0) {
+    lines.push("## Errors", "", "Errored trials are left out of every rate.", "");
+    for (const error of analysis.errors)
+      lines.push(`- ${error.subject} · ${error.scenario}: ${error.count}`);
+    lines.push("");
+  }
+  lines.push("## Methods", "", ...METHOD_NOTES.map((note) => `- ${note}`), "");
+  return lines.join("\n");
+}
+
+function markdownTable(table: Table): string[] {
+  const row = (cells: readonly string[]) => `| ${cells.map(escapeMarkdown).join(" | ")} |`;
+  return [
+    `**${escapeMarkdown(table.caption)}**`,
+    "",
+    row(table.header),
+    `|${table.header.map(() => " --- ").join("|")}|`,
+    ...table.rows.map(row),
+    "",
+  ];
+}
+
+/** Keeps names from breaking tables or turning into markup; the content is ours, but ids are not. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[|\\<>*_`[\]]/g, (character) => `\\${character}`).replace(/\n/g, " ");
+}
