@@ -455,10 +455,9 @@ describe("parseReasoning on untrusted text", () => {
     ["many quotes", `Reasoning: ${'"'.repeat(1_000_000)}\nAction: x`],
     ["a very long single line", `Reasoning: ${"ab ".repeat(1_000_000)}`],
     ["lone surrogates", "\uD800Reasoning:\uDC00\n\uDFFFResponse: \uD83D"],
-  ])("stays fast on %s", (_name, text) => {
-    const started = performance.now();
+  ])("handles %s", (_name, text) => {
+    // No timing assertion (speed lives in benchmarks); catastrophic backtracking would hit the test timeout.
     for (const protocol of PROTOCOLS) expectValidTurn(parseReasoning(text, protocol));
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it("tolerates huge protocol labels", () => {

@@ -1,5 +1,5 @@
 import { SeededRandom } from "../providers/sim/seeded-random.ts";
-import { type FactorLevels, factorCombinations, stepApplies } from "../spec/factor-combinations.ts";
+import { factorCombinations, stepApplies } from "../spec/factor-combinations.ts";
 import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
 import type { TrialIdentity } from "../spec/trial-record.ts";
