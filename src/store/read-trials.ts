@@ -54,7 +54,7 @@ export function* readTrials(
   );
   const turns = database.prepare("SELECT * FROM turns WHERE trial_id = ? ORDER BY turn_index");
   const verdicts = database.prepare(
-    "SELECT * FROM verdicts WHERE trial_id = ? AND verdict_set = ?",
+    "SELECT * FROM verdicts WHERE trial_id = ? AND verdict_set = ? ORDER BY turn_index, position",
   );
   const outcomes = database.prepare(
     "SELECT * FROM outcomes WHERE trial_id = ? AND verdict_set = ?",

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS verdicts (
   turn_index INTEGER NOT NULL,
   verdict_set TEXT NOT NULL,
   judge TEXT NOT NULL,
+  position INTEGER NOT NULL,
   undesired TEXT,
   consistency TEXT,
   quotes_json TEXT NOT NULL,

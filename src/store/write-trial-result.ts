@@ -14,8 +14,9 @@ function prepare(database: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     verdict: database.prepare(
-      `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, undesired, consistency,
-         quotes_json, rationale, inconclusive_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired,
+         consistency, quotes_json, rationale, inconclusive_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outcome: database.prepare(
       `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status,
@@ -40,10 +41,6 @@ export function writeTrialResult(
   }
   const sql = prepared;
   database.transaction(() => {
-    sql.clearOutcomes.run(result.trialId);
-    sql.clearVerdicts.run(result.trialId);
-    sql.clearTurns.run(result.trialId);
-    for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
     const changed = sql.trial.run(
       result.status,
       result.error ?? null,
@@ -52,6 +49,10 @@ export function writeTrialResult(
       result.trialId,
     );
     if (changed.changes !== 1) throw new Error(`trial ${result.trialId} is not in this run's plan`);
+    sql.clearOutcomes.run(result.trialId);
+    sql.clearVerdicts.run(result.trialId);
+    sql.clearTurns.run(result.trialId);
+    for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
   })();
 }
 
@@ -76,12 +77,13 @@ function writeTurn(
     turn.parsed?.rule ?? null,
     turn.response ? JSON.stringify(turn.response) : null,
   );
-  for (const verdict of turn.verdicts) {
+  for (const [position, verdict] of turn.verdicts.entries()) {
     sql.verdict.run(
       trialId,
       turn.index,
       verdictSet,
       verdict.judge,
+      position,
       verdict.undesired,
       verdict.consistency,
       JSON.stringify(verdict.quotes),
