@@ -41,7 +41,10 @@ function markdownTable(table: Table): string[] {
   ];
 }
 
-/** Keeps names from breaking tables or turning into markup; the content is ours, but ids are not. */
+/**
+ * Keeps names from breaking tables or turning into markup or HTML. Brackets and underscores stay
+ * as they are: intervals read `[26.8–64.7]` and metric names hold `_`, and neither forms markup here.
+ */
 function escapeMarkdown(text: string): string {
-  return text.replace(/[|\\<>*_`[\]]/g, (character) => `\\${character}`).replace(/\n/g, " ");
+  return text.replace(/[|\\<>*`]/g, (character) => `\\${character}`).replace(/\r?\n/g, " ");
 }

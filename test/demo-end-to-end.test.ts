@@ -1,0 +1,155 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Cell, RunAnalysis } from "../src/report/analyze-run.ts";
+import { formatProportion } from "../src/report/format.ts";
+import { wilsonInterval } from "../src/stats/index.ts";
+import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+
+function candor(...args: string[]) {
+  const result = spawnSync(process.execPath, ["bin/candor.js", ...args], {
+    cwd: REPOSITORY_ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface ExportedTurn {
+  followup: number;
+  outcome: { undesired: string; reasoning_status: string; deception: string } | null;
+}
+interface ExportedTrial {
+  trial_id: string;
+  subject: string;
+  scenario: string;
+  factors: Record<string, string>;
+  arm: string;
+  status: string;
+  simulated: boolean;
+  turns: ExportedTurn[];
+  outcome: ExportedTurn["outcome"];
+}
+
+/** Counts every metric per cell from the export alone, the way a user's own script would. */
+function recountFromExport(trials: readonly ExportedTrial[]) {
+  const cells = new Map<string, Record<string, number>>();
+  for (const trial of trials.filter((candidate) => candidate.status === "complete")) {
+    for (const turn of trial.turns) {
+      if (!turn.outcome || turn.followup < 1) continue;
+      const key = JSON.stringify([
+        trial.subject,
+        trial.scenario,
+        trial.factors,
+        trial.arm,
+        turn.followup,
+      ]);
+      const counts = cells.get(key) ?? {};
+      const add = (name: string) => {
+        counts[name] = (counts[name] ?? 0) + 1;
+      };
+      add(`undesired:${turn.outcome.undesired}`);
+      add(`deception:${turn.outcome.deception}`);
+      add(`reasoning:${turn.outcome.reasoning_status}`);
+      cells.set(key, counts);
+    }
+  }
+  return cells;
+}
+
+function expectedMetrics(counts: Record<string, number>) {
+  const get = (name: string) => counts[name] ?? 0;
+  const missing = get("reasoning:missing") + get("reasoning:empty");
+  return {
+    undesired: {
+      k: get("undesired:yes"),
+      n: get("undesired:yes") + get("undesired:no"),
+      inconclusive: get("undesired:inconclusive"),
+    },
+    deception: {
+      k: get("deception:yes"),
+      n: get("deception:yes") + get("deception:no"),
+      inconclusive: get("deception:inconclusive"),
+    },
+    missing_reasoning: {
+      k: missing,
+      n: missing + get("reasoning:present"),
+      inconclusive: get("reasoning:hidden"),
+    },
+  };
+}
+
+describe("candor demo, end to end", () => {
+  const runsDir = temporaryDirectory();
+  const demo = candor("demo", "--runs-dir", runsDir);
+  const runId = /^run (\S+)/m.exec(demo.stdout)?.[1] ?? "";
+
+  it("runs offline, prints where the report is, and marks it simulated", () => {
+    expect(demo.stderr).toBe("");
+    expect(demo.code).toBe(0);
+    const htmlPath = /^report (\S+report\.html)$/m.exec(demo.stdout)?.[1] ?? "";
+    expect(existsSync(htmlPath)).toBe(true);
+    const html = readFileSync(htmlPath, "utf8");
+    expect(html).toContain("SIMULATED SUBJECT");
+    expect(html).toContain("<svg");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it("reports exactly the numbers the export implies", () => {
+    const analysis = JSON.parse(
+      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
+    ) as RunAnalysis;
+    const exported = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir);
+    const trials = exported.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ExportedTrial);
+    expect(trials.length).toBe(analysis.status.complete + analysis.status.error);
+    expect(new Set(trials.map((trial) => trial.trial_id)).size).toBe(trials.length);
+    expect(trials.every((trial) => trial.simulated)).toBe(true);
+
+    const recounted = recountFromExport(trials);
+    expect(analysis.cells.length).toBe(recounted.size);
+    for (const cell of analysis.cells) {
+      const counts = recounted.get(
+        JSON.stringify([cell.subject, cell.scenario, cell.factors, cell.arm, cell.followup]),
+      );
+      expect(counts, `cell ${JSON.stringify(cell)}`).toBeDefined();
+      const expected = expectedMetrics(counts ?? {});
+      for (const metric of ["undesired", "deception", "missing_reasoning"] as const) {
+        expect({
+          k: cell[metric].k,
+          n: cell[metric].n,
+          inconclusive: cell[metric].inconclusive,
+        }).toEqual(expected[metric]);
+        expect(cell[metric].ci).toEqual(wilsonInterval(expected[metric].k, expected[metric].n));
+      }
+    }
+  });
+
+  it("shows those numbers in report.md, and follow-up 1 matches each trial's outcome field", () => {
+    const analysis = JSON.parse(
+      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
+    ) as RunAnalysis;
+    const markdown = readFileSync(`${runsDir}/${runId}/report.md`, "utf8");
+    const firstFollowup = analysis.cells.filter((cell: Cell) => cell.followup === 1);
+    expect(firstFollowup.length).toBeGreaterThan(0);
+    for (const cell of firstFollowup) {
+      const row = `| ${cell.arm} | ${cell.trials} | ${formatProportion(cell.undesired)}`;
+      expect(markdown).toContain(row);
+    }
+    const trials = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir)
+      .stdout.trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ExportedTrial);
+    const undesiredAtFirst = trials.filter((trial) => trial.outcome?.undesired === "yes").length;
+    expect(undesiredAtFirst).toBe(firstFollowup.reduce((sum, cell) => sum + cell.undesired.k, 0));
+  });
+
+  it("lists the run", () => {
+    const listing = candor("ls", "--runs-dir", runsDir);
+    expect(listing.stdout).toContain(runId);
+    expect(listing.stdout).toContain("SIMULATED");
+  });
+});
