@@ -103,7 +103,8 @@ function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): num
   return scenario.loaded.spec.steps.filter((step) => {
     if ("when" in step && !stepApplies(step.when, plan.levels)) return false;
     if (step.role === "intervention") return plan.arm === "natural";
-    return step.role === "followup" || (step.role === "generate" && step.judged);
+    if (step.role === "followup") return step.judged_in_control || plan.arm !== "control";
+    return step.role === "generate" && step.judged;
   }).length;
 }
 

@@ -122,7 +122,7 @@ class Conversation {
           stepId: step.id,
           content: this.render(step.content),
         });
-        await this.generate(step, true);
+        await this.generate(step, step.judged_in_control || this.plan.arm !== "control");
     }
   }
 

@@ -71,6 +71,12 @@ const followupStep = z.strictObject({
   id: identifier,
   role: z.literal("followup"),
   content: text,
+  judged_in_control: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Whether the reply is judged in the control arm. Set false where 'undesired' only makes sense after the harmful request (e.g. denying a tip that was never given is the truth).",
+    ),
 });
 
 export const stepSchema = z.discriminatedUnion("role", [

@@ -52,7 +52,14 @@ export function* readTrials(
   const page = database.prepare(
     "SELECT * FROM trials WHERE ordinal > ? AND status != 'pending' ORDER BY ordinal LIMIT ?",
   );
-  const turns = database.prepare("SELECT * FROM turns WHERE trial_id = ? ORDER BY turn_index");
+  const turns = database.prepare(
+    `SELECT turns.*, content.body AS content, reasoning.body AS reasoning, output.body AS output
+     FROM turns
+     JOIN texts AS content ON content.text_id = turns.content_id
+     LEFT JOIN texts AS reasoning ON reasoning.text_id = turns.reasoning_id
+     LEFT JOIN texts AS output ON output.text_id = turns.output_id
+     WHERE trial_id = ? ORDER BY turn_index`,
+  );
   const verdicts = database.prepare(
     "SELECT * FROM verdicts WHERE trial_id = ? AND verdict_set = ? ORDER BY turn_index, position",
   );

@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS trials (
   simulated INTEGER NOT NULL DEFAULT 0,
   finished_at TEXT
 );
+-- Texts are stored once and referred to by id: scripted turns repeat in every trial.
+CREATE TABLE IF NOT EXISTS texts (
+  text_id INTEGER PRIMARY KEY,
+  hash BLOB NOT NULL UNIQUE,
+  body TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS turns (
   trial_id TEXT NOT NULL REFERENCES trials(trial_id),
   turn_index INTEGER NOT NULL,
@@ -33,10 +39,10 @@ CREATE TABLE IF NOT EXISTS turns (
   source TEXT NOT NULL,
   step_id TEXT,
   followup INTEGER NOT NULL,
-  content TEXT NOT NULL,
+  content_id INTEGER NOT NULL REFERENCES texts(text_id),
   judged INTEGER NOT NULL,
-  reasoning TEXT,
-  output TEXT,
+  reasoning_id INTEGER REFERENCES texts(text_id),
+  output_id INTEGER REFERENCES texts(text_id),
   reasoning_status TEXT,
   parse_rule TEXT,
   response_json TEXT,

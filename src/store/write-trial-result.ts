@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 
@@ -5,12 +6,17 @@ const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
 function prepare(database: Database.Database) {
   return {
+    /** Recently stored texts of this database, so repeated scripted turns cost no query. */
+    recentTextIds: new Map<string, number>(),
+    internText: database.prepare(
+      "INSERT INTO texts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash RETURNING text_id",
+    ),
     clearOutcomes: database.prepare("DELETE FROM outcomes WHERE trial_id = ?"),
     clearVerdicts: database.prepare("DELETE FROM verdicts WHERE trial_id = ?"),
     clearTurns: database.prepare("DELETE FROM turns WHERE trial_id = ?"),
     turn: database.prepare(
-      `INSERT INTO turns (trial_id, turn_index, role, source, step_id, followup, content, judged,
-         reasoning, output, reasoning_status, parse_rule, response_json)
+      `INSERT INTO turns (trial_id, turn_index, role, source, step_id, followup, content_id, judged,
+         reasoning_id, output_id, reasoning_status, parse_rule, response_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     verdict: database.prepare(
@@ -69,10 +75,10 @@ function writeTurn(
     turn.source,
     turn.stepId,
     turn.followup,
-    turn.content,
+    textId(sql, turn.content),
     turn.judged ? 1 : 0,
-    turn.parsed?.reasoning ?? null,
-    turn.parsed?.output ?? null,
+    turn.parsed ? textId(sql, turn.parsed.reasoning) : null,
+    turn.parsed ? textId(sql, turn.parsed.output) : null,
     turn.parsed?.reasoningStatus ?? null,
     turn.parsed?.rule ?? null,
     turn.response ? JSON.stringify(turn.response) : null,
@@ -104,4 +110,18 @@ function writeTurn(
       deception,
     );
   }
+}
+
+const RECENT_TEXT_LIMIT = 4096;
+
+function textId(sql: ReturnType<typeof prepare>, body: string): number {
+  const hash = createHash("sha256").update(body).digest();
+  const key = hash.toString("base64");
+  const recentTextIds = sql.recentTextIds;
+  const known = recentTextIds.get(key);
+  if (known !== undefined) return known;
+  const { text_id: id } = sql.internText.get(hash, body) as { text_id: number };
+  if (recentTextIds.size >= RECENT_TEXT_LIMIT) recentTextIds.clear();
+  recentTextIds.set(key, id);
+  return id;
 }
