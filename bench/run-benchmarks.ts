@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: throughput of the simulated subject end to end (plan, generate, parse, judge,
+ * store), and the time to analyse and report a 100,000-trial run. Not a test: it prints figures.
+ * `npm run bench -- --quick` skips the 100k-trial run.
+ */
+
+import { rmSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { writeReport } from "../src/report/write-report.ts";
+import { createParticipants, runExperiment } from "../src/runner/run-experiment.ts";
+import { applyOverrides } from "../src/spec/apply-overrides.ts";
+import { loadExperiment } from "../src/spec/load-experiment.ts";
+import { RunStore } from "../src/store/run-store.ts";
+import { temporaryDirectory } from "../test/run-fixture.ts";
+
+const PAPER = join(import.meta.dirname, "../experiments/paper.yaml");
+const TRIALS_PER_SAMPLE = 40; // 10 design cells × 4 arms in the paper experiment
+
+async function timedRun(samples: number) {
+  const experiment = applyOverrides(loadExperiment(PAPER), { samples });
+  const runsDir = temporaryDirectory("candor-bench-");
+  const started = performance.now();
+  const summary = await runExperiment(experiment, createParticipants(experiment), { runsDir });
+  return { summary, seconds: (performance.now() - started) / 1000, runsDir };
+}
+
+async function timedReport(directory: string) {
+  const store = RunStore.open(directory);
+  const started = performance.now();
+  const { analysis } = await writeReport(store);
+  const seconds = (performance.now() - started) / 1000;
+  store.close();
+  return { seconds, cells: analysis.cells.length };
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+const line = (text: string) => process.stdout.write(`${text}\n`);
+
+line(`machine: ${machine()}`);
+const throughput = await timedRun(100);
+const trials = throughput.summary.counts.complete;
+line(
+  `sim end to end: ${trials} trials in ${throughput.seconds.toFixed(2)} s = ${(trials / throughput.seconds).toFixed(0)} trials/s (store writes included)`,
+);
+rmSync(throughput.runsDir, { recursive: true, force: true });
+
+if (!process.argv.includes("--quick")) {
+  const large = await timedRun(100_000 / TRIALS_PER_SAMPLE);
+  line(
+    `100k run: ${large.summary.counts.complete} trials in ${large.seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  );
+  const report = await timedReport(large.summary.directory);
+  line(
+    `report on ${large.summary.counts.complete} trials: ${report.seconds.toFixed(2)} s (${report.cells} cells, report.md + report.html)`,
+  );
+  rmSync(large.runsDir, { recursive: true, force: true });
+}
