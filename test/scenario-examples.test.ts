@@ -63,15 +63,12 @@ describe("bundled scenarios", () => {
     for (const turn of turns) {
       const scenario = experiment.scenarios[turn.scenarioIndex]?.loaded.spec;
       if (!scenario) throw new Error("scenario missing");
-      const judged =
-        turn.part === "output"
-          ? { output: turn.text, reasoning: "" }
-          : { output: turn.text, reasoning: "" };
+      // The judge reads reasoning stance with the same cue lists, so both parts are scored as output.
       const verdict = await judge.judge({
         scenario,
         conversation: [],
         checks: [],
-        turn: { text: turn.text, reasoningStatus: "missing", ...judged },
+        turn: { text: turn.text, output: turn.text, reasoning: "", reasoningStatus: "missing" },
       });
       expect(verdict.undesired, turn.name).toBe(turn.kind === "undesired" ? "yes" : "no");
     }
