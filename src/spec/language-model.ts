@@ -34,6 +34,13 @@ export interface GenerateRequest {
   seed: number;
   sampleIndex: number;
   context?: CallContext;
+  /**
+   * Ask for a JSON reply matching this JSON Schema (judges): `response_format` on OpenAI-style
+   * servers, a forced tool on Anthropic, grammar-constrained decoding for GGUF.
+   */
+  structuredOutput?: { name: string; schema: Record<string, unknown> };
+  /** Aborts the call (timeouts, Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {
@@ -41,7 +48,10 @@ export interface GenerateResult {
   /** The model's native reasoning, when its provider returns it apart from the text. */
   nativeReasoning?: { text: string; visibility: ReasoningVisibility };
   usage: { inputTokens: number; outputTokens: number };
+  /** The model id the provider reported (an alias may resolve to a dated snapshot). */
   modelId: string;
+  /** The provider's build fingerprint, when it gives one (OpenAI `system_fingerprint`). */
+  fingerprint?: string;
   finishReason: string;
   latencyMs: number;
   /** Provider-specific facts worth keeping with the raw response (never secrets). */

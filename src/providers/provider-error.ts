@@ -1,0 +1,87 @@
+/** Why a provider call failed, in terms the retry layer can act on. */
+export type ProviderErrorKind =
+  | "rate_limit"
+  | "server"
+  | "timeout"
+  | "connection"
+  | "bad_request"
+  | "authentication"
+  | "permission"
+  | "not_found"
+  | "context_length"
+  | "malformed_response";
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  "rate_limit",
+  "server",
+  "timeout",
+  "connection",
+]);
+
+/**
+ * A failed model call. Providers map their SDK's errors to this; exactly one layer (the retry
+ * middleware) decides whether to try again. The message names the model spec, never a key.
+ */
+export class ProviderError extends Error {
+  override readonly name = "ProviderError";
+  readonly kind: ProviderErrorKind;
+  readonly status: number | undefined;
+  /** From `retry-after`, `retry-after-ms` or `x-ratelimit-reset-*` headers, when present. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    message: string,
+    options: { kind: ProviderErrorKind; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.kind = options.kind;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE.has(this.kind);
+  }
+}
+
+/** The kind an HTTP status means: 408, 409, 429 and 5xx are worth retrying; 4xx are not. */
+export function kindFromStatus(status: number): ProviderErrorKind {
+  if (status === 429) return "rate_limit";
+  if (status === 408) return "timeout";
+  if (status === 409 || status >= 500) return "server";
+  if (status === 401) return "authentication";
+  if (status === 403) return "permission";
+  if (status === 404) return "not_found";
+  return "bad_request";
+}
+
+/** Milliseconds to wait from rate-limit headers (names lower-case), or undefined. */
+export function retryAfterFromHeaders(
+  headers: Readonly<Record<string, string | undefined>>,
+): number | undefined {
+  const milliseconds = Number(headers["retry-after-ms"]);
+  if (headers["retry-after-ms"] !== undefined && Number.isFinite(milliseconds))
+    return Math.max(0, milliseconds);
+  const retryAfter = headers["retry-after"];
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
+  }
+  const reset = headers["x-ratelimit-reset-requests"] ?? headers["x-ratelimit-reset-tokens"];
+  return reset === undefined ? undefined : parseResetDuration(reset);
+}
+
+/** OpenAI-style reset durations: `1s`, `6m0s`, `250ms`, `1h2m3.5s`. */
+function parseResetDuration(text: string): number | undefined {
+  const pattern = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+  const factors: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let total = 0;
+  let matched = false;
+  for (const match of text.matchAll(pattern)) {
+    matched = true;
+    total += Number(match[1]) * (factors[match[2] as string] ?? 0);
+  }
+  return matched ? total : undefined;
+}
