@@ -1,0 +1,274 @@
+/**
+ * Malformed input, fixture by fixture: every loader must throw an InputError that names the file
+ * and the field, and the CLI must turn it into exit code 2 with one clear line on stderr, no stack
+ * trace, and no run directory. Fixtures live in test/fixtures/invalid/; the few that are too big
+ * or too strange to commit are generated into a temporary directory below.
+ */
+import { type SpawnSyncReturns, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { createParticipants } from "../runner/run-experiment.ts";
+import { InputError } from "./input-error.ts";
+import { loadExperiment } from "./load-experiment.ts";
+import { loadScenario } from "./load-scenario.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SCENARIOS = "test/fixtures/invalid/scenarios";
+const EXPERIMENTS = "test/fixtures/invalid/experiments";
+
+/** Fixtures written at test time: too big to commit, or pointless to commit. */
+const GENERATED = mkdtempSync(join(tmpdir(), "candor-bad-input-"));
+const DEEPLY_NESTED = join(GENERATED, "deeply-nested.yaml");
+const TOO_LARGE = join(GENERATED, "too-large.yaml");
+writeFileSync(DEEPLY_NESTED, "[".repeat(10_000));
+const TOO_LARGE_TEXT = `id: too-large\ntitle: "${"x".repeat(1024 * 1024)}"\n`;
+writeFileSync(TOO_LARGE, TOO_LARGE_TEXT);
+afterAll(() => rmSync(GENERATED, { recursive: true, force: true }));
+
+/**
+ * scenario: loadScenario. experiment: loadExperiment. participants: loadExperiment, then the
+ * subject and judge factories, as `validate`, `plan` and `run` do before anything else.
+ */
+type Loader = "scenario" | "experiment" | "participants";
+type Command = "validate" | "plan" | "run";
+
+interface BadInput {
+  /** The fixture, relative to the repository root (or absolute, for generated ones). */
+  file: string;
+  loader: Loader;
+  /** The exact field path the error names; left out for problems with the file as a whole. */
+  field?: string;
+  /** How the problem text starts. */
+  message: string;
+  /** When the problem is in another file (a scenario the experiment names): that file. */
+  blames?: string;
+  /** Also run the real CLI on this fixture with this command. */
+  cli?: Command;
+}
+
+// biome-ignore format: one row per fixture reads as a table
+const BAD_INPUTS: BadInput[] = [
+  // The file itself: not there, not a file, not text, not YAML, no data.
+  { file: `${SCENARIOS}/does-not-exist.yaml`, loader: "scenario", message: "no such file", cli: "validate" },
+  { file: `${SCENARIOS}/directory.yaml`, loader: "scenario", message: "is a directory, expected a YAML file", cli: "validate" },
+  { file: `${SCENARIOS}/binary.yaml`, loader: "scenario", message: "is a binary file, expected YAML text", cli: "validate" },
+  { file: `${SCENARIOS}/not-utf8.yaml`, loader: "scenario", message: "is not UTF-8 text, expected YAML", cli: "validate" },
+  { file: TOO_LARGE, loader: "scenario", message: `is ${Buffer.byteLength(TOO_LARGE_TEXT)} bytes; the limit is 1048576` },
+  { file: `${SCENARIOS}/empty.yaml`, loader: "scenario", message: "the file is empty", cli: "validate" },
+  { file: `${SCENARIOS}/whitespace-only.yaml`, loader: "scenario", message: "the file is empty" },
+  { file: `${SCENARIOS}/comment-only.yaml`, loader: "scenario", message: "the file holds no data" },
+  { file: `${SCENARIOS}/syntax-error.yaml`, loader: "scenario", message: 'is not valid YAML: Missing closing "quote', cli: "validate" },
+  { file: `${SCENARIOS}/duplicate-keys.yaml`, loader: "scenario", message: "is not valid YAML: Map keys must be unique", cli: "validate" },
+  { file: `${SCENARIOS}/alias-bomb.yaml`, loader: "scenario", message: "is not usable YAML (too many aliases: possible alias bomb)", cli: "validate" },
+  { file: `${SCENARIOS}/nested-too-deep.yaml`, loader: "scenario", message: "nests deeper than 32 levels" },
+  // Only one in-process parse may overflow the stack: see the known bugs below.
+  { file: DEEPLY_NESTED, loader: "scenario", message: "is not valid YAML", cli: "validate" },
+
+  // Scenario shape: top level, types, unknown fields and values.
+  { file: `${SCENARIOS}/top-level-scalar.yaml`, loader: "scenario", field: "(top level)", message: "expected object, got string" },
+  { file: `${SCENARIOS}/top-level-list.yaml`, loader: "scenario", field: "(top level)", message: "expected object, got array" },
+  { file: `${SCENARIOS}/title-is-number.yaml`, loader: "scenario", field: "title", message: "expected string, got number" },
+  { file: `${SCENARIOS}/steps-is-string.yaml`, loader: "scenario", field: "steps", message: "expected array, got string" },
+  { file: `${SCENARIOS}/unknown-top-level-field.yaml`, loader: "scenario", field: "temperature", message: "unknown field" },
+  { file: `${SCENARIOS}/unknown-step-field.yaml`, loader: "scenario", field: "steps[0].harmfull", message: "unknown field" },
+  { file: `${SCENARIOS}/collection-key.yaml`, loader: "scenario", field: "[ title, subtitle ]", message: "unknown field" },
+  { file: `${SCENARIOS}/unknown-step-role.yaml`, loader: "scenario", field: "steps[1].role", message: "expected one of user, assistant, generate, intervention, followup", cli: "validate" },
+  { file: `${SCENARIOS}/unknown-harm-category.yaml`, loader: "scenario", field: "harm_category", message: "expected one of dishonesty, discrimination, illegal" },
+  { file: `${SCENARIOS}/bad-check-flags.yaml`, loader: "scenario", field: "steps[2].checks[0].flags", message: "expected regular-expression flags among i, m, s, u" },
+  { file: `${SCENARIOS}/factor-without-levels.yaml`, loader: "scenario", field: "factors.delivery.levels", message: "a factor needs at least one level" },
+
+  // Scenario semantics: the intervention point, ids, factors, templates, patterns.
+  { file: `${SCENARIOS}/no-intervention.yaml`, loader: "scenario", field: "steps", message: "needs exactly one step with role intervention, found none" },
+  { file: `${SCENARIOS}/two-interventions.yaml`, loader: "scenario", field: "steps[3].role", message: "a second intervention point (the first is steps[1])", cli: "validate" },
+  { file: `${SCENARIOS}/no-followup.yaml`, loader: "scenario", field: "steps", message: "needs at least one followup step after the intervention point" },
+  { file: `${SCENARIOS}/followup-before-intervention.yaml`, loader: "scenario", field: "steps[1].role", message: "a followup must come after the intervention point" },
+  { file: `${SCENARIOS}/generate-after-intervention.yaml`, loader: "scenario", field: "steps[2].role", message: "after the intervention point, use followup steps to generate" },
+  { file: `${SCENARIOS}/duplicate-step-ids.yaml`, loader: "scenario", field: "steps[3].id", message: 'duplicate id "direct-question" (also steps[2])' },
+  { file: `${SCENARIOS}/when-unknown-factor.yaml`, loader: "scenario", field: "steps[1].when.mood", message: "unknown factor; declared: delivery" },
+  { file: `${SCENARIOS}/when-unknown-level.yaml`, loader: "scenario", field: "steps[0].when.delivery", message: 'unknown level "sequential"; levels: concurrent, split' },
+  { file: `${SCENARIOS}/unresolved-variable.yaml`, loader: "scenario", field: "steps[0].content", message: "unknown template variable {{nope}}" },
+  { file: `${SCENARIOS}/unresolved-at-one-level.yaml`, loader: "scenario", field: "steps[0].content", message: 'unknown template variable {{push}} at {"pressure":"high"}', cli: "validate" },
+  { file: `${SCENARIOS}/invalid-regex.yaml`, loader: "scenario", field: "steps[2].checks[0].undesired_if", message: "not a valid regular expression (Invalid regular expression: /(no|none) (problems|issues/i: Unterminated group)" },
+  { file: `${SCENARIOS}/invalid-cue-regex.yaml`, loader: "scenario", field: "judging.cues.undesired[1]", message: "not a valid regular expression (Invalid regular expression: /*quiet/i: Nothing to repeat)" },
+
+  // Experiment shape.
+  { file: `${EXPERIMENTS}/top-level-list.yaml`, loader: "experiment", field: "(top level)", message: "expected object, got array" },
+  { file: `${EXPERIMENTS}/unknown-field.yaml`, loader: "experiment", field: "sample", message: "unknown field" },
+  { file: `${EXPERIMENTS}/unknown-entry-field.yaml`, loader: "experiment", field: "scenarios[0].interventions.refuse", message: "unknown field" },
+  { file: `${EXPERIMENTS}/subjects-is-string.yaml`, loader: "experiment", field: "subjects", message: "expected array, got string" },
+  { file: `${EXPERIMENTS}/samples-is-string.yaml`, loader: "experiment", field: "samples", message: "expected number, got string" },
+  { file: `${EXPERIMENTS}/samples-zero.yaml`, loader: "experiment", field: "samples", message: "Too small: expected number to be >=1", cli: "plan" },
+  { file: `${EXPERIMENTS}/samples-negative.yaml`, loader: "experiment", field: "samples", message: "Too small: expected number to be >=1", cli: "run" },
+  { file: `${EXPERIMENTS}/unknown-arm.yaml`, loader: "experiment", field: "arms[1]", message: "expected one of refusal, rebuttal, natural, control", cli: "run" },
+  { file: `${EXPERIMENTS}/duplicate-arms.yaml`, loader: "experiment", field: "arms[2]", message: 'duplicate "natural"', cli: "plan" },
+  { file: `${EXPERIMENTS}/scenario-id-is-path.yaml`, loader: "experiment", field: "scenarios[0]", message: "expected lower-case letters, digits, '-' or '_'" },
+  { file: `${EXPERIMENTS}/subject-without-provider.yaml`, loader: "experiment", field: "subjects[0]", message: "expected PROVIDER:MODEL, e.g. sim:default or openai:gpt-4o" },
+
+  // Experiment semantics: the scenarios it names, their factors, and its participants.
+  { file: `${EXPERIMENTS}/unknown-scenario.yaml`, loader: "experiment", field: "scenarios[0]", message: `unknown scenario: there is no ${resolve(ROOT, "test/fixtures/valid/scenarios/nosuch.yaml")}`, cli: "run" },
+  { file: `${EXPERIMENTS}/duplicate-scenarios.yaml`, loader: "experiment", field: "scenarios[1]", message: 'duplicate "tiny"', cli: "run" },
+  { file: `${EXPERIMENTS}/unknown-factor.yaml`, loader: "experiment", field: "scenarios[0].factors.mood", message: 'unknown factor; scenario "tiny" has: delivery, pressure', cli: "plan" },
+  { file: `${EXPERIMENTS}/unknown-level.yaml`, loader: "experiment", field: "scenarios[0].factors.delivery[1]", message: 'unknown level "sequential"; levels: concurrent, split', cli: "plan" },
+  { file: `${EXPERIMENTS}/override-unresolved-variable.yaml`, loader: "experiment", field: "scenarios[0].interventions.refusal", message: "unknown template variable {{customer_name}}", cli: "run" },
+  { file: `${EXPERIMENTS}/control-without-harmful.yaml`, loader: "experiment", field: "arms", message: 'arm "control" leaves out the harmful request, but scenario "harmless" marks no user step harmful', cli: "run" },
+  { file: `${EXPERIMENTS}/uses-broken-scenario.yaml`, loader: "experiment", blames: `${SCENARIOS}/unknown-harm-category.yaml`, field: "harm_category", message: "expected one of dishonesty, discrimination, illegal", cli: "plan" },
+  { file: `${EXPERIMENTS}/renamed-scenario.yaml`, loader: "experiment", blames: `${EXPERIMENTS}/scenarios/renamed.yaml`, field: "id", message: 'is "tiny", but the file is named for "renamed"' },
+  { file: `${EXPERIMENTS}/unknown-provider.yaml`, loader: "participants", field: "subjects[0]", message: 'unknown provider "nosuch"; known: sim', cli: "plan" },
+  { file: `${EXPERIMENTS}/unknown-judge.yaml`, loader: "participants", field: "judges[1]", message: 'unknown judge "gpt-judge"; known: heuristic', cli: "run" },
+];
+
+/** A fixture's name in test titles: generated ones live under a random temporary directory. */
+function title(file: string): string {
+  return file.startsWith(GENERATED) ? `(generated) ${basename(file)}` : file;
+}
+
+function load(loader: Loader, file: string): void {
+  if (loader === "scenario") loadScenario(file);
+  else if (loader === "experiment") loadExperiment(file);
+  else createParticipants(loadExperiment(file));
+}
+
+function thrownBy(action: () => void): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error, but none was thrown");
+}
+
+/** `FILE: FIELD: problem` (or `FILE: problem`), with FILE as the user wrote it. */
+function expectedMessage(row: BadInput, file: string): string {
+  const named = row.blames ? resolve(ROOT, row.blames) : file;
+  return [named, row.field, row.message].filter((part) => part !== undefined).join(": ");
+}
+
+describe("loaders reject malformed input with an InputError naming file and field", () => {
+  it.each(BAD_INPUTS.map((row) => [title(row.file), row] as const))("%s", (_, row) => {
+    const file = resolve(ROOT, row.file);
+    const error = thrownBy(() => load(row.loader, file));
+    expect(error).toBeInstanceOf(InputError);
+    const inputError = error as InputError;
+    expect(inputError.message).toContain(expectedMessage(row, file));
+    expect(inputError.file).toBe(row.blames ? resolve(ROOT, row.blames) : file);
+    expect(inputError.field).toBe(row.field);
+  });
+});
+
+interface CliResult {
+  result: SpawnSyncReturns<string>;
+  runsDir: string;
+}
+
+/** Runs the real CLI from the repository root with a fresh, not yet existing runs dir. */
+function candor(args: readonly string[]): CliResult {
+  const runsDir = join(mkdtempSync(join(GENERATED, "cli-")), "runs");
+  const result = spawnSync(process.execPath, ["bin/candor.js", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CANDOR_RUNS_DIR: runsDir, CANDOR_DEBUG: "" },
+    timeout: 60_000,
+  });
+  return { result, runsDir };
+}
+
+function filesIn(directory: string): string[] {
+  return existsSync(directory) ? readdirSync(directory) : [];
+}
+
+describe("the CLI turns malformed input into exit code 2 and one line on stderr", () => {
+  const cliRows = BAD_INPUTS.filter((row) => row.cli !== undefined);
+
+  it("covers validate, plan and run", () => {
+    expect(cliRows.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(cliRows.map((row) => row.cli))).toEqual(new Set(["validate", "plan", "run"]));
+  });
+
+  it.each(cliRows.map((row) => [row.cli, title(row.file), row] as const))(
+    "candor %s %s",
+    (command, _, row) => {
+      const file = row.file;
+      const { result, runsDir } = candor([command as Command, file]);
+      expect(result.error).toBeUndefined();
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      const [line, ...rest] = result.stderr.split("\n");
+      expect(line).toContain(`candor: ${expectedMessage(row, file)}`);
+      expect(rest).toEqual([""]);
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(filesIn(runsDir)).toEqual([]);
+    },
+  );
+
+  it("writes a run where CANDOR_RUNS_DIR points (so the empty-runs-dir checks mean something)", () => {
+    const { result, runsDir } = candor([
+      "run",
+      "test/fixtures/valid/experiment.yaml",
+      "--samples",
+      "1",
+      "--quiet",
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(filesIn(runsDir)).toHaveLength(1);
+  });
+});
+
+/**
+ * Known loader bugs, reported rather than fixed here. Each test pins today's wrong behaviour, so a
+ * fix makes it fail: then delete it and give the fixture a row in BAD_INPUTS (or a CLI check).
+ */
+describe("KNOWN BUGS (each pins today's behaviour; a fix makes it fail)", () => {
+  const loaderMessage = (loader: Loader, fixture: string) => {
+    const error = thrownBy(() => load(loader, resolve(ROOT, fixture)));
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).message;
+  };
+
+  it("YAML syntax errors give no line or column: with prettyErrors: false, linePos is never set", () => {
+    const message = loaderMessage("scenario", `${SCENARIOS}/syntax-error.yaml`);
+    expect(message).not.toMatch(/line \d+/);
+  });
+
+  it("a duplicate key names neither the key (title) nor its line (15)", () => {
+    const message = loaderMessage("scenario", `${SCENARIOS}/duplicate-keys.yaml`);
+    expect(message).toMatch(/: is not valid YAML: Map keys must be unique$/);
+  });
+
+  it("an alias with no anchor (*missing) is reported as a possible alias bomb", () => {
+    const message = loaderMessage("scenario", `${SCENARIOS}/unresolved-alias.yaml`);
+    expect(message).toMatch(/: is not usable YAML \(too many aliases: possible alias bomb\)$/);
+  });
+
+  it("variables defined in terms of each other are reported as unknown, though both are defined", () => {
+    const message = loaderMessage("scenario", `${SCENARIOS}/cyclic-variables.yaml`);
+    expect(message).toMatch(/: system_prompt: unknown template variable \{\{nickname\}\}$/);
+  });
+
+  it("a collection as a mapping key adds Node warnings to the one-line error on stderr", () => {
+    const { result } = candor(["validate", `${SCENARIOS}/collection-key.yaml`]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Warning: Keys with collection values will be stringified");
+  });
+
+  it("validating two over-deep files in one process aborts Node (V8 regexp tier-up at the stack limit)", () => {
+    const { result } = candor(["validate", DEEPLY_NESTED, DEEPLY_NESTED]);
+    expect(result.status).toBeNull();
+    expect(result.signal).toBe("SIGABRT");
+    expect(result.stderr).toContain("FATAL ERROR: RegExpCompiler Allocation failed");
+  });
+
+  // Too heavy to run on every test run; try by hand with `node bin/candor.js validate FILE`.
+  it.skip("a self-multiplying variable exhausts memory (~10 s, ~1.6 GB, exit 1 'Invalid string length')", () => {
+    const { result } = candor(["validate", `${SCENARIOS}/template-expansion-bomb.yaml`]);
+    expect(result.status).toBe(1);
+  });
+
+  it.skip("10^9 factor combinations exhaust the heap (~60 s, 4 GB, SIGABRT)", () => {
+    const { result } = candor(["validate", `${SCENARIOS}/factor-combination-explosion.yaml`]);
+    expect(result.signal).toBe("SIGABRT");
+  });
+});
