@@ -3,12 +3,19 @@ import { isMap, isSeq, parseDocument } from "yaml";
 import { InputError } from "./input-error.ts";
 
 /** Limits that keep a hostile or broken file from exhausting memory or the stack. */
-export const YAML_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 32, maxAliasCount: 50 } as const;
+export const YAML_LIMITS = {
+  maxBytes: 1024 * 1024,
+  maxDepth: 32,
+  maxAliasCount: 50,
+  /** Indentation no real file needs; deeper block nesting is refused before parsing. */
+  maxIndent: 256,
+} as const;
 
 /** Reads one YAML file as untrusted input and returns its plain data, or throws an InputError. */
 export function readYamlFile(file: string): unknown {
   const text = readTextFile(file);
   if (text.trim() === "") throw new InputError("the file is empty", { file });
+  refuseAbsurdNesting(text, file);
   const document = parseYaml(text, file);
   const data = toPlainData(document, file);
   if (data === null || data === undefined) {
@@ -47,7 +54,7 @@ function statOrThrow(file: string) {
 function parseYaml(text: string, file: string) {
   let document: ReturnType<typeof parseDocument>;
   try {
-    document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    document = parseDocument(text, { uniqueKeys: true, prettyErrors: true, logLevel: "error" });
   } catch (error) {
     // The parser recurses; absurdly nested input can overflow the stack before it reports an error.
     throw new InputError(`is not valid YAML (${describeParserFailure(error)})`, { file });
@@ -56,7 +63,9 @@ function parseYaml(text: string, file: string) {
   if (firstError) {
     const line = firstError.linePos?.[0];
     const where = line ? ` at line ${line.line}, column ${line.col}` : "";
-    throw new InputError(`is not valid YAML${where}: ${firstLine(firstError.message)}`, { file });
+    // prettyErrors appends the position to the message; it is already in `where`.
+    const problem = firstLine(firstError.message).replace(/ at line \d+, column \d+:?$/, "");
+    throw new InputError(`is not valid YAML${where}: ${problem}`, { file });
   }
   if (nestingDepth(document.contents) > YAML_LIMITS.maxDepth) {
     throw new InputError(`nests deeper than ${YAML_LIMITS.maxDepth} levels`, { file });
@@ -75,8 +84,37 @@ function toPlainData(document: ReturnType<typeof parseDocument>, file: string): 
 function describeParserFailure(error: unknown): string {
   if (error instanceof RangeError) return "too deeply nested";
   const message = error instanceof Error ? error.message : String(error);
-  if (/alias/i.test(message)) return "too many aliases: possible alias bomb";
+  if (/excessive alias count/i.test(message)) return "too many aliases: possible alias bomb";
   return firstLine(message);
+}
+
+/**
+ * The YAML parser recurses once per level; thousands of levels overflow the stack and, repeated,
+ * can abort V8 itself. So nesting is measured with a linear scan before the parser sees the text:
+ * open flow brackets outside quotes, and indentation.
+ */
+function refuseAbsurdNesting(text: string, file: string): void {
+  let depth = 0;
+  let quote: string | null = null;
+  let lineStart = true;
+  let indent = 0;
+  for (const character of text) {
+    if (lineStart && character === " ") indent += 1;
+    else lineStart = false;
+    if (indent > YAML_LIMITS.maxIndent)
+      throw new InputError(`is indented deeper than ${YAML_LIMITS.maxIndent} columns`, { file });
+    if (character === "\n") {
+      lineStart = true;
+      indent = 0;
+      quote = null;
+    } else if (quote) {
+      if (character === quote) quote = null;
+    } else if (character === '"' || character === "'") quote = character;
+    else if (character === "[" || character === "{") depth += 1;
+    else if ((character === "]" || character === "}") && depth > 0) depth -= 1;
+    if (depth > YAML_LIMITS.maxDepth)
+      throw new InputError(`nests deeper than ${YAML_LIMITS.maxDepth} levels`, { file });
+  }
 }
 
 function firstLine(message: string): string {

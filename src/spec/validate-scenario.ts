@@ -1,7 +1,7 @@
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
 import type { ScenarioSpec, StepSpec } from "./scenario.ts";
-import { renderTemplate, templateVariableNames } from "./template.ts";
+import { renderTemplate, TemplateExpansionError, templateVariableNames } from "./template.ts";
 
 /** Checks what the schema alone cannot: structure, references, patterns and template variables. */
 export function validateScenario(scenario: ScenarioSpec, file: string): void {
@@ -12,6 +12,7 @@ export function validateScenario(scenario: ScenarioSpec, file: string): void {
   checkStepIds(scenario.steps, fail);
   checkWhenConditions(scenario, fail);
   checkPatterns(scenario, fail);
+  checkFactorCombinations(scenario, fail);
   checkTemplateVariables(scenario, fail);
 }
 
@@ -104,15 +105,38 @@ function checkPatterns(scenario: ScenarioSpec, fail: Fail): void {
   }
 }
 
+/** More combinations than any design needs; beyond it, expansion alone would exhaust memory. */
+export const MAX_FACTOR_COMBINATIONS = 1024;
+
+function checkFactorCombinations(scenario: ScenarioSpec, fail: Fail): void {
+  const count = Object.values(scenario.factors).reduce(
+    (product, factor) => product * Object.keys(factor.levels).length,
+    1,
+  );
+  if (count > MAX_FACTOR_COMBINATIONS) {
+    fail("factors", `${count} combinations of levels; the limit is ${MAX_FACTOR_COMBINATIONS}`);
+  }
+}
+
 function checkTemplateVariables(scenario: ScenarioSpec, fail: Fail): void {
   const texts = templatedTexts(scenario);
   for (const levels of factorCombinations(scenario)) {
     const variables = variablesFor(scenario, levels);
+    const at = Object.keys(levels).length ? ` at ${JSON.stringify(levels)}` : "";
     for (const [field, text] of texts) {
-      const missing = templateVariableNames(renderTemplate(text, variables));
-      if (missing.length === 0) continue;
-      const at = Object.keys(levels).length ? ` at ${JSON.stringify(levels)}` : "";
-      fail(field, `unknown template variable {{${missing[0]}}}${at}`);
+      let rendered: string;
+      try {
+        rendered = renderTemplate(text, variables);
+      } catch (error) {
+        if (error instanceof TemplateExpansionError) fail(field, `${error.message}${at}`);
+        throw error;
+      }
+      const [missing] = templateVariableNames(rendered);
+      if (missing === undefined) continue;
+      if (Object.hasOwn(variables, missing)) {
+        fail(field, `template variables refer to each other in a cycle ({{${missing}}})${at}`);
+      }
+      fail(field, `unknown template variable {{${missing}}}${at}`);
     }
   }
 }
