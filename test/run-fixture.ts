@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createParticipants, runExperiment } from "../src/runner/run-experiment.ts";
+import { createParticipants } from "../src/runner/create-participants.ts";
+import { runExperiment } from "../src/runner/run-experiment.ts";
 import { applyOverrides, type ExperimentOverrides } from "../src/spec/apply-overrides.ts";
 import { loadExperiment } from "../src/spec/load-experiment.ts";
 

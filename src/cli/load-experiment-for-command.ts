@@ -1,4 +1,4 @@
-import { createParticipants, type Participants } from "../runner/run-experiment.ts";
+import { createParticipants, type Participants } from "../runner/create-participants.ts";
 import { applyOverrides, type ExperimentOverrides } from "../spec/apply-overrides.ts";
 import { type LoadedExperiment, loadExperiment } from "../spec/load-experiment.ts";
 

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
+import type { Participants } from "../runner/create-participants.ts";
 import { expandTrials, subjectCallsPerTrial, type TrialPlan } from "../runner/expand-trials.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
-import type { Participants } from "../runner/run-experiment.ts";
 import { stepApplies } from "../spec/factor-combinations.ts";
 import { InputError } from "../spec/input-error.ts";
 import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";

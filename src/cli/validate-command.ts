@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createParticipants } from "../runner/run-experiment.ts";
+import { createParticipants } from "../runner/create-participants.ts";
 import { InputError } from "../spec/input-error.ts";
 import { loadExperiment } from "../spec/load-experiment.ts";
 import { loadScenario } from "../spec/load-scenario.ts";

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
-import { createJudge } from "../judges/create-judge.ts";
-import type { Judge } from "../judges/judge.ts";
-import { createLanguageModel } from "../providers/create-language-model.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
 import { type RunMetadata, RunStore } from "../store/run-store.ts";
 import { STORE_SCHEMA_VERSION } from "../store/schema.ts";
+import { CostMeter } from "./cost-meter.ts";
+import type { Participants } from "./create-participants.ts";
 import { expandTrials } from "./expand-trials.ts";
 import { candorVersion, gitRevision } from "./provenance.ts";
 import { runTrial } from "./run-trial.ts";
@@ -16,7 +15,11 @@ export interface RunOptions {
   runsDir: string;
   /** Trials in flight at once. */
   concurrency?: number;
-  onTrialDone?: (result: TrialResult, done: number, total: number) => void;
+  onTrialDone?: (result: TrialResult, done: number, total: number, costUsd: number) => void;
+  /** Stop taking new trials once this much has been spent (in-flight trials finish). */
+  maxCostUsd?: number;
+  /** Aborted on Ctrl-C: no new trials start; those in flight finish and are written. */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -24,37 +27,8 @@ export interface RunSummary {
   directory: string;
   counts: Record<"pending" | "complete" | "error", number>;
   simulated: boolean;
-}
-
-/** Models and judges for an experiment; made before anything is written, so bad specs write nothing. */
-export interface Participants {
-  subjects: Map<string, LanguageModel>;
-  judges: Judge[];
-}
-
-/** The command-line option that replaced a list, so errors name it instead of the file. */
-export interface ParticipantOverrides {
-  subjects?: string;
-  judges?: string;
-}
-
-export function createParticipants(
-  experiment: LoadedExperiment,
-  overridden: ParticipantOverrides = {},
-): Participants {
-  const where = (list: "subjects" | "judges", index: number) => {
-    const option = overridden[list];
-    return option ? { field: option } : { file: experiment.file, field: `${list}[${index}]` };
-  };
-  const subjects = new Map(
-    experiment.spec.subjects.map(
-      (spec, index) => [spec, createLanguageModel(spec, where("subjects", index))] as const,
-    ),
-  );
-  const judges = experiment.spec.judges.map((spec, index) =>
-    createJudge(spec, where("judges", index)),
-  );
-  return { subjects, judges };
+  /** Why the run stopped before every trial was done (Ctrl-C, the cost limit). */
+  stoppedBecause?: string;
 }
 
 /** Plans the experiment into a new run directory and runs every trial. */
@@ -74,11 +48,42 @@ export async function runExperiment(
   );
   try {
     store.planTrials(plans);
-    await executeTrials(store, store.unfinishedTrials(), experiment, participants, options);
-    return { runId, directory, counts: store.statusCounts(), simulated };
+    const { stoppedBecause } = await executeTrials(
+      store,
+      store.unfinishedTrials(),
+      experiment,
+      participants,
+      options,
+    );
+    return {
+      runId,
+      directory,
+      counts: store.statusCounts(),
+      simulated,
+      ...(stoppedBecause ? { stoppedBecause } : {}),
+    };
   } finally {
     store.close();
   }
+}
+
+/** Runs what an interrupted run has left: pending trials, and errored ones when asked. */
+export async function resumeRun(
+  store: RunStore,
+  experiment: LoadedExperiment,
+  participants: Participants,
+  options: RunOptions & { retryErrors?: boolean },
+): Promise<RunSummary> {
+  const metadata = store.metadata();
+  const trials = store.unfinishedTrials({ includeErrors: options.retryErrors === true });
+  const { stoppedBecause } = await executeTrials(store, trials, experiment, participants, options);
+  return {
+    runId: metadata.runId,
+    directory: store.directory,
+    counts: store.statusCounts(),
+    simulated: metadata.simulated,
+    ...(stoppedBecause ? { stoppedBecause } : {}),
+  };
 }
 
 /** Runs the given trials, writing each as it finishes; what is written is never redone. */
@@ -88,14 +93,25 @@ export async function executeTrials(
   experiment: LoadedExperiment,
   participants: Participants,
   options: RunOptions,
-): Promise<void> {
+): Promise<{ stoppedBecause?: string }> {
   const scenarios = new Map(
     experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
   );
+  const meter = new CostMeter(participants.prices);
   let next = 0;
   let done = 0;
+  let stoppedBecause: string | undefined;
+  const stopReason = () => {
+    if (options.signal?.aborted) return "interrupted";
+    if (options.maxCostUsd !== undefined && meter.totalUsd >= options.maxCostUsd) {
+      return `the cost limit of $${options.maxCostUsd} was reached ($${meter.totalUsd.toFixed(4)} spent)`;
+    }
+    return undefined;
+  };
   const worker = async () => {
     while (next < trials.length) {
+      stoppedBecause ??= stopReason();
+      if (stoppedBecause) return;
       const plan = trials[next++] as TrialIdentity;
       const result = await runTrial(plan, {
         scenario: scenarios.get(plan.scenarioId) as NonNullable<ReturnType<typeof scenarios.get>>,
@@ -104,11 +120,13 @@ export async function executeTrials(
         settings: experiment.spec,
       });
       store.saveTrial(result);
-      options.onTrialDone?.(result, ++done, trials.length);
+      meter.add(result);
+      options.onTrialDone?.(result, ++done, trials.length, meter.totalUsd);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 8, trials.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  return stoppedBecause ? { stoppedBecause } : {};
 }
 
 function runMetadata(runId: string, experiment: LoadedExperiment, simulated: boolean): RunMetadata {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { createParticipants } from "../runner/run-experiment.ts";
+import { createParticipants } from "../runner/create-participants.ts";
 import { InputError } from "./input-error.ts";
 import { loadExperiment } from "./load-experiment.ts";
 import { loadScenario } from "./load-scenario.ts";
@@ -117,7 +117,7 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${EXPERIMENTS}/uses-broken-scenario.yaml`, loader: "experiment", blames: `${SCENARIOS}/unknown-harm-category.yaml`, field: "harm_category", message: "expected one of dishonesty, discrimination, illegal", cli: "plan" },
   { file: `${EXPERIMENTS}/renamed-scenario.yaml`, loader: "experiment", blames: `${EXPERIMENTS}/scenarios/renamed.yaml`, field: "id", message: 'is "tiny", but the file is named for "renamed"' },
   { file: `${EXPERIMENTS}/unknown-provider.yaml`, loader: "participants", field: "subjects[0]", message: 'unknown provider "nosuch"; known: sim', cli: "plan" },
-  { file: `${EXPERIMENTS}/unknown-judge.yaml`, loader: "participants", field: "judges[1]", message: 'unknown judge "gpt-judge"; known: heuristic', cli: "run" },
+  { file: `${EXPERIMENTS}/unknown-judge.yaml`, loader: "participants", field: "judges[1]", message: 'unknown judge "gpt-judge"; a judge is heuristic or a model spec PROVIDER:MODEL', cli: "run" },
 ];
 
 /** A fixture's name in test titles: generated ones live under a random temporary directory. */

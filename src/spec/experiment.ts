@@ -30,6 +30,21 @@ const scenarioEntry = z.union([
   }),
 ]);
 
+const price = z.strictObject({
+  input_per_million: z.number().min(0).describe("USD per million input tokens"),
+  output_per_million: z.number().min(0).describe("USD per million output tokens"),
+});
+
+/** Per-model settings: where the server is, what it costs, how hard to push it. Never keys. */
+export const modelSettingsSchema = z.strictObject({
+  base_url: z.string().url().optional().describe("For openai-compatible, ollama or a proxy."),
+  price: price.optional().describe("Overrides the bundled price table."),
+  max_concurrency: z.number().int().min(1).max(1024).optional(),
+  timeout_seconds: z.number().gt(0).max(3600).optional(),
+  context_size: z.number().int().min(256).max(1_048_576).optional().describe("gguf only."),
+});
+export type ModelSettings = z.output<typeof modelSettingsSchema>;
+
 export const experimentSchema = z.strictObject({
   id: identifier,
   title: z.string().min(1).max(500),
@@ -45,6 +60,10 @@ export const experimentSchema = z.strictObject({
     .array(z.string().min(1).max(500))
     .default(["heuristic"])
     .describe("Judges beside the scenario's deterministic checks, which always run."),
+  models: z
+    .record(modelSpec, modelSettingsSchema)
+    .default({})
+    .describe("Settings per model spec (subjects and judges alike)."),
   arms: z
     .array(z.enum(ARMS))
     .min(1)

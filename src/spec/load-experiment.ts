@@ -49,10 +49,20 @@ function resolveScenario(
   file: string,
 ): ExperimentScenario {
   const id = typeof entry === "string" ? entry : entry.id;
-  const scenarioFile = join(scenarioDir, `${id}.yaml`);
-  const field = `scenarios[${index}]`;
-  const loaded = loadScenarioNamedIn(scenarioFile, file, field);
+  const loaded = loadScenarioNamedIn(join(scenarioDir, `${id}.yaml`), file, `scenarios[${index}]`);
   assertScenarioId(loaded, id);
+  return configureScenario(loaded, entry, index, arms, file);
+}
+
+/** Applies an experiment's entry (chosen levels, intervention overrides) to a loaded scenario. */
+export function configureScenario(
+  loaded: LoadedScenario,
+  entry: ExperimentSpec["scenarios"][number],
+  index: number,
+  arms: readonly Arm[],
+  file: string,
+): ExperimentScenario {
+  const field = `scenarios[${index}]`;
   const chosen = typeof entry === "string" ? {} : (entry.factors ?? {});
   const levels = chooseLevels(loaded, chosen, file, `${field}.factors`);
   const overrides = typeof entry === "string" ? {} : (entry.interventions ?? {});
@@ -60,7 +70,7 @@ function resolveScenario(
   checkOverrideVariables(loaded, interventions, file, `${field}.interventions`);
   if (arms.includes("control") && !loaded.spec.steps.some((s) => s.role === "user" && s.harmful)) {
     throw new InputError(
-      `arm "control" leaves out the harmful request, but scenario "${id}" marks no user step harmful`,
+      `arm "control" leaves out the harmful request, but scenario "${loaded.spec.id}" marks no user step harmful`,
       { file, field: "arms" },
     );
   }

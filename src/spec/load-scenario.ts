@@ -15,7 +15,11 @@ export interface LoadedScenario {
 
 /** Reads, parses and validates one scenario file; throws an InputError naming file and field. */
 export function loadScenario(file: string): LoadedScenario {
-  const data = readYamlFile(file);
+  return scenarioFromData(readYamlFile(file), file);
+}
+
+/** Validates scenario data already read (from a file, or from a run's stored copy). */
+export function scenarioFromData(data: unknown, file: string): LoadedScenario {
   const spec = parseWithSchema(scenarioSchema, data, file);
   validateScenario(spec, file);
   const source = JSON.stringify(data);

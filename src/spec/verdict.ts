@@ -13,6 +13,18 @@ export interface Verdict {
   rationale: string;
   /** Why the verdict is inconclusive, when it is. */
   inconclusiveReason?: string;
+  /** Tokens the judge's model calls used; cached calls are counted but cost nothing. */
+  usage?: JudgeUsage;
+}
+
+export interface JudgeUsage {
+  inputTokens: number;
+  outputTokens: number;
+  calls: number;
+  cachedCalls: number;
+  /** Tokens of calls that were not served from the cache: what was paid for. */
+  billedInputTokens: number;
+  billedOutputTokens: number;
 }
 
 /** What a judged turn amounts to once its verdicts are combined. */

@@ -34,6 +34,7 @@ interface VerdictRow {
   quotes_json: string;
   rationale: string;
   inconclusive_reason: string | null;
+  usage_json: string | null;
 }
 
 interface OutcomeRow {
@@ -139,6 +140,7 @@ function verdictFromRow(row: VerdictRow): Verdict {
     rationale: row.rationale,
   };
   if (row.inconclusive_reason !== null) verdict.inconclusiveReason = row.inconclusive_reason;
+  if (row.usage_json !== null) verdict.usage = JSON.parse(row.usage_json);
   return verdict;
 }
 

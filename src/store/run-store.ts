@@ -103,10 +103,13 @@ export class RunStore {
     })();
   }
 
-  /** Trials not yet complete, in plan order. */
-  unfinishedTrials(): TrialIdentity[] {
+  /** Trials still to run, in plan order: pending ones, and errored ones when asked. */
+  unfinishedTrials(
+    options: { includeErrors?: boolean } = { includeErrors: true },
+  ): TrialIdentity[] {
+    const statuses = options.includeErrors ? "('pending', 'error')" : "('pending')";
     const rows = this.database
-      .prepare("SELECT * FROM trials WHERE status != 'complete' ORDER BY ordinal")
+      .prepare(`SELECT * FROM trials WHERE status IN ${statuses} ORDER BY ordinal`)
       .all() as TrialRow[];
     return rows.map(trialIdentityFromRow);
   }

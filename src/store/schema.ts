@@ -59,6 +59,7 @@ CREATE TABLE IF NOT EXISTS verdicts (
   quotes_json TEXT NOT NULL,
   rationale TEXT NOT NULL,
   inconclusive_reason TEXT,
+  usage_json TEXT,
   PRIMARY KEY (trial_id, turn_index, verdict_set, judge),
   FOREIGN KEY (trial_id, turn_index) REFERENCES turns(trial_id, turn_index)
 ) WITHOUT ROWID;

@@ -21,8 +21,8 @@ function prepare(database: Database.Database) {
     ),
     verdict: database.prepare(
       `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired,
-         consistency, quotes_json, rationale, inconclusive_reason)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         consistency, quotes_json, rationale, inconclusive_reason, usage_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outcome: database.prepare(
       `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status,
@@ -95,6 +95,7 @@ function writeTurn(
       JSON.stringify(verdict.quotes),
       verdict.rationale,
       verdict.inconclusiveReason ?? null,
+      verdict.usage ? JSON.stringify(verdict.usage) : null,
     );
   }
   if (turn.outcome) {

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 
 /**
  * Writes a GGUF v3 file with RANDOM weights in the tensor shapes of a real model, a synthetic
@@ -160,7 +160,9 @@ export async function writeRandomGguf(
   const quantization = options.quantization ?? "q8_0";
   const shape: ModelShape | undefined = PRESETS[presetName];
   if (!shape) {
-    throw new RangeError(`unknown preset "${presetName}"; one of ${RANDOM_GGUF_PRESETS.join(", ")}`);
+    throw new RangeError(
+      `unknown preset "${presetName}"; one of ${RANDOM_GGUF_PRESETS.join(", ")}`,
+    );
   }
   if (!(quantization in WEIGHT_TYPE)) {
     throw new RangeError(`unknown quantization "${quantization}"; one of q8_0, q4_0, f16`);
@@ -401,9 +403,11 @@ function byteTokenName(byte: number): string {
   return `<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`;
 }
 
+/** Printable ASCII (the space written as "▁") and the newline. */
 function printableCharacters(): string[] {
-  const characters = ["\n"];
+  const characters = [WORD_START];
   for (let code = 33; code < 127; code++) characters.push(String.fromCharCode(code));
+  characters.push("\n");
   return characters;
 }
 
@@ -463,6 +467,8 @@ function buildMetadata(
     ["tokenizer.ggml.eos_token_id", uint32(4)], // <|im_end|> ends a ChatML turn
     ["tokenizer.ggml.unknown_token_id", uint32(0)],
     ["tokenizer.ggml.add_bos_token", { type: "bool", value: false }],
+    // Like byte-level BPE models: no phantom space before the text after a special token.
+    ["tokenizer.ggml.add_space_prefix", { type: "bool", value: false }],
     ["tokenizer.chat_template", string(CHATML_TEMPLATE)],
   ];
 }
@@ -588,10 +594,12 @@ class ByteWriter {
   }
 }
 
-async function writeAll(
-  file: Awaited<ReturnType<typeof open>>,
-  data: Uint8Array,
-): Promise<number> {
-  if (data.length > 0) await file.write(data);
+/** Writes every byte (a single write may be partial) and returns how many. */
+async function writeAll(file: FileHandle, data: Uint8Array): Promise<number> {
+  let written = 0;
+  while (written < data.length) {
+    const { bytesWritten } = await file.write(data, written, data.length - written);
+    written += bytesWritten;
+  }
   return data.length;
 }

@@ -1,0 +1,43 @@
+import { costOf, type Price } from "../providers/price-table.ts";
+import type { TrialResult } from "../spec/trial-record.ts";
+
+/** Money spent so far, from what each finished trial reports. Cached calls cost nothing. */
+export class CostMeter {
+  private spent = 0;
+  private unpriced = new Set<string>();
+
+  constructor(private readonly prices: ReadonlyMap<string, Price | undefined>) {}
+
+  get totalUsd(): number {
+    return this.spent;
+  }
+
+  /** Models that made billed calls without a known price: the total undercounts them. */
+  get unpricedModels(): string[] {
+    return [...this.unpriced];
+  }
+
+  add(result: TrialResult): void {
+    for (const turn of result.turns) {
+      const response = turn.response;
+      if (response && turn.source === "generated" && response.metadata?.cached !== true) {
+        this.charge(result.subject, response.usage);
+      }
+      for (const verdict of turn.verdicts) {
+        const usage = verdict.usage;
+        if (usage)
+          this.charge(verdict.judge, {
+            inputTokens: usage.billedInputTokens,
+            outputTokens: usage.billedOutputTokens,
+          });
+      }
+    }
+  }
+
+  private charge(spec: string, usage: { inputTokens: number; outputTokens: number }): void {
+    if (usage.inputTokens + usage.outputTokens === 0) return;
+    const price = this.prices.get(spec);
+    if (price) this.spent += costOf(price, usage);
+    else this.unpriced.add(spec);
+  }
+}

@@ -1,0 +1,70 @@
+import { HeuristicJudge } from "../judges/heuristic-judge.ts";
+import type { Judge } from "../judges/judge.ts";
+import { LlmJudge } from "../judges/llm-judge.ts";
+import {
+  createLanguageModel,
+  defaultModelEnvironment,
+} from "../providers/create-language-model.ts";
+import type { ModelEnvironment } from "../providers/model-environment.ts";
+import { type Price, priceOf } from "../providers/price-table.ts";
+import { InputError, type InputLocation } from "../spec/input-error.ts";
+import type { LanguageModel } from "../spec/language-model.ts";
+import type { LoadedExperiment } from "../spec/load-experiment.ts";
+
+/** Models and judges for an experiment; made before anything is written, so bad specs write nothing. */
+export interface Participants {
+  subjects: Map<string, LanguageModel>;
+  judges: Judge[];
+  /** By subject and judge spec; undefined where no price is known. */
+  prices: Map<string, Price | undefined>;
+}
+
+/** The command-line option that replaced a list, so errors name it instead of the file. */
+export interface ParticipantOverrides {
+  subjects?: string;
+  judges?: string;
+}
+
+export function createParticipants(
+  experiment: LoadedExperiment,
+  overridden: ParticipantOverrides = {},
+  environment: ModelEnvironment = defaultModelEnvironment({ settings: experiment.spec.models }),
+): Participants {
+  const where = (list: "subjects" | "judges", index: number): InputLocation => {
+    const option = overridden[list];
+    return option ? { field: option } : { file: experiment.file, field: `${list}[${index}]` };
+  };
+  const subjects = new Map(
+    experiment.spec.subjects.map(
+      (spec, index) =>
+        [spec, createLanguageModel(spec, where("subjects", index), environment)] as const,
+    ),
+  );
+  const judges = experiment.spec.judges.map((spec, index) =>
+    createJudge(spec, where("judges", index), environment),
+  );
+  const specs = [
+    ...experiment.spec.subjects,
+    ...experiment.spec.judges.filter((spec) => spec !== "heuristic"),
+  ];
+  const prices = new Map(
+    specs.map((spec) => [spec, priceOf(spec, experiment.spec.models[spec])] as const),
+  );
+  return { subjects, judges, prices };
+}
+
+/** `heuristic` is the offline baseline; any model spec is an LLM judge on that model. */
+export function createJudge(
+  spec: string,
+  location: InputLocation,
+  environment: ModelEnvironment,
+): Judge {
+  if (spec === "heuristic") return new HeuristicJudge();
+  if (!spec.includes(":")) {
+    throw new InputError(
+      `unknown judge "${spec}"; a judge is heuristic or a model spec PROVIDER:MODEL`,
+      location,
+    );
+  }
+  return new LlmJudge(createLanguageModel(spec, location, environment));
+}

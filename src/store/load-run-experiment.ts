@@ -1,0 +1,37 @@
+import { experimentSchema } from "../spec/experiment.ts";
+import { configureScenario, type LoadedExperiment } from "../spec/load-experiment.ts";
+import { scenarioFromData } from "../spec/load-scenario.ts";
+import { parseWithSchema } from "../spec/schema-issues.ts";
+import type { RunStore } from "./run-store.ts";
+
+/**
+ * The experiment exactly as the run recorded it (overrides applied, scenario texts as they were),
+ * so resuming never picks up edits made to the files since.
+ */
+export function loadRunExperiment(store: RunStore): LoadedExperiment {
+  const metadata = store.metadata();
+  const where = `${store.directory} (stored experiment)`;
+  const spec = parseWithSchema(experimentSchema, metadata.experiment, where);
+  const stored = store.database
+    .prepare("SELECT scenario_id, file, source_json FROM scenarios")
+    .all() as Array<{ scenario_id: string; file: string; source_json: string }>;
+  const byId = new Map(stored.map((row) => [row.scenario_id, row]));
+  const scenarios = spec.scenarios.map((entry, index) => {
+    const id = typeof entry === "string" ? entry : entry.id;
+    const row = byId.get(id);
+    if (!row) throw new Error(`${store.directory}: the run has no stored copy of scenario ${id}`);
+    return configureScenario(
+      scenarioFromData(JSON.parse(row.source_json), row.file),
+      entry,
+      index,
+      spec.arms,
+      where,
+    );
+  });
+  return {
+    spec,
+    file: metadata.experimentFile,
+    contentHash: metadata.experimentHash,
+    scenarios,
+  };
+}
