@@ -1,6 +1,12 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { Semaphore } from "../providers/middleware/adaptive-concurrency.ts";
+import { DEFAULT_CACHE_DIR } from "../providers/middleware/with-response-cache.ts";
+import type { ModelEnvironment } from "../providers/model-environment.ts";
 import { createParticipants, type Participants } from "../runner/create-participants.ts";
 import { applyOverrides, type ExperimentOverrides } from "../spec/apply-overrides.ts";
 import { type LoadedExperiment, loadExperiment } from "../spec/load-experiment.ts";
+import { collect, wholeNumber } from "./options.ts";
 
 export interface ExperimentOptions {
   subject?: string[];
@@ -9,6 +15,11 @@ export interface ExperimentOptions {
   samples?: number;
   seed?: number;
   maxTokens?: number;
+  baseUrl?: string;
+  maxConcurrency?: number;
+  /** false with `--no-cache`. */
+  cache?: boolean;
+  cacheDir?: string;
 }
 
 /** Loads, overrides and instantiates everything an experiment needs, writing nothing. */
@@ -25,23 +36,61 @@ export function prepareExperiment(
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
   const experiment = applyOverrides(loadExperiment(file), overrides);
-  const participants = createParticipants(experiment, {
+  const overridden = {
     ...(options.subject ? { subjects: "--subject" } : {}),
     ...(options.judge ? { judges: "--judge" } : {}),
-  });
+  };
+  const participants = createParticipants(
+    experiment,
+    overridden,
+    modelEnvironment(experiment, options),
+  );
   return { experiment, participants };
 }
 
-export function addExperimentOptions<T extends import("commander").Command>(
-  command: T,
-  collect: (v: string, p?: string[]) => string[],
-  wholeNumber: (v: string) => number,
-): T {
+/** Keys and base URLs from the environment (a `.env` file in the working directory fills gaps). */
+export function modelEnvironment(
+  experiment: LoadedExperiment,
+  options: ExperimentOptions,
+): ModelEnvironment {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return {
+    env: process.env,
+    settings: experiment.spec.models,
+    ...(options.baseUrl ? { baseURL: options.baseUrl } : {}),
+    cacheDir:
+      options.cache === false
+        ? null
+        : (options.cacheDir ?? process.env.CANDOR_CACHE_DIR ?? DEFAULT_CACHE_DIR),
+    ...(options.maxConcurrency ? { globalLimit: new Semaphore(options.maxConcurrency) } : {}),
+    endpointLimits: new Map(),
+  };
+}
+
+export function addExperimentOptions<T extends Command>(command: T): T {
   return command
     .option("--subject <spec>", "subject model, replaces the experiment's (repeatable)", collect)
-    .option("--judge <spec>", "judge, replaces the experiment's (repeatable)", collect)
+    .option(
+      "--judge <spec>",
+      "judge: heuristic or a model spec; replaces the experiment's (repeatable)",
+      collect,
+    )
     .option("--scenario <id>", "run only this scenario (repeatable)", collect)
     .option("--samples <n>", "samples per design cell", wholeNumber)
     .option("--seed <n>", "experiment seed", wholeNumber)
-    .option("--max-tokens <n>", "maximum tokens per model turn", wholeNumber);
+    .option("--max-tokens <n>", "maximum tokens per model turn", wholeNumber)
+    .option(
+      "--base-url <url>",
+      "server for openai, openai-compatible and ollama models without a base_url of their own",
+    )
+    .option(
+      "--max-concurrency <n>",
+      "model calls in flight at once, across all providers",
+      wholeNumber,
+    )
+    .option("--no-cache", "neither read nor write the response cache")
+    .option(
+      "--cache-dir <dir>",
+      `response cache directory (default ${DEFAULT_CACHE_DIR} or $CANDOR_CACHE_DIR)`,
+    );
 }

@@ -6,6 +6,7 @@ import { registerExportCommand } from "./export-command.ts";
 import { registerListCommand } from "./list-command.ts";
 import { registerPlanCommand } from "./plan-command.ts";
 import { registerReportCommand } from "./report-command.ts";
+import { registerResumeCommand } from "./resume-command.ts";
 import { registerRunCommand } from "./run-command.ts";
 import { registerValidateCommand } from "./validate-command.ts";
 
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerValidateCommand,
     registerPlanCommand,
     registerRunCommand,
+    registerResumeCommand,
     registerReportCommand,
     registerListCommand,
     registerExportCommand,

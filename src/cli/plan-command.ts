@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import type { Participants } from "../runner/create-participants.ts";
+import { estimateCost } from "../runner/estimate-cost.ts";
+import { estimateUsage } from "../runner/estimate-usage.ts";
 import { expandTrials, subjectCallsPerTrial, type TrialPlan } from "../runner/expand-trials.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
 import { stepApplies } from "../spec/factor-combinations.ts";
@@ -25,7 +27,7 @@ export function registerPlanCommand(program: Command): void {
       "Expand an experiment into trials and count the model calls, without running anything.",
     )
     .argument("<experiment>", "experiment YAML file");
-  addExperimentOptions(command, collect, wholeNumber)
+  addExperimentOptions(command)
     .option("--json", "print the plan as JSON")
     .option(
       "--show-prompts",
@@ -47,18 +49,20 @@ export function registerPlanCommand(program: Command): void {
         process.stdout.write(await previewTrial(plan, experiment));
         return;
       }
-      const summary = summarizePlan(experiment, plans, participants);
+      const summary = await summarizePlan(experiment, plans, participants);
       process.stdout.write(
         options.json ? `${JSON.stringify(summary, null, 2)}\n` : describePlan(summary),
       );
     });
 }
 
-export function summarizePlan(
+export async function summarizePlan(
   experiment: LoadedExperiment,
   plans: readonly TrialPlan[],
   participants: Participants,
 ) {
+  const usage = await estimateUsage(experiment);
+  const cost = estimateCost(usage, experiment.spec.subjects, participants);
   const scenarios = new Map(
     experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
   );
@@ -96,6 +100,14 @@ export function summarizePlan(
     judge_calls: judgedTurns * modelJudges,
     judged_turns: judgedTurns,
     by_scenario: rows,
+    estimate: {
+      subject_input_tokens: usage.subjectInputTokens * experiment.spec.subjects.length,
+      subject_output_tokens_at_most: usage.subjectOutputTokens * experiment.spec.subjects.length,
+      judge_input_tokens: usage.judgeInputTokensPerJudge * modelJudges,
+      judge_output_tokens: usage.judgeOutputTokensPerJudge * modelJudges,
+      max_cost_usd: cost.maxUsd,
+      unpriced_models: cost.unpriced,
+    },
   };
 }
 
@@ -108,7 +120,11 @@ function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): num
   }).length;
 }
 
-function describePlan(summary: ReturnType<typeof summarizePlan>): string {
+function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): string {
+  const { estimate } = summary;
+  const unpriced = estimate.unpriced_models.length
+    ? ` + unknown for ${estimate.unpriced_models.join(", ")}`
+    : "";
   const lines = [
     `experiment ${summary.experiment}: ${summary.trials} trials, ${summary.subject_calls} subject model calls, ${summary.judge_calls} judge model calls`,
     `subjects: ${summary.subjects.join(", ")}; judges: ${summary.judges.join(", ")}; arms: ${summary.arms.join(", ")}; ${summary.samples} samples per cell`,
@@ -116,6 +132,8 @@ function describePlan(summary: ReturnType<typeof summarizePlan>): string {
       (row) =>
         `  ${row.scenario}: ${row.trials} trials, ${row.subject_calls} subject calls, ${row.judged_turns} judged turns`,
     ),
+    `tokens: about ${estimate.subject_input_tokens} in and at most ${estimate.subject_output_tokens_at_most} out for subjects; about ${estimate.judge_input_tokens} in and ${estimate.judge_output_tokens} out for model judges`,
+    `cost: at most $${estimate.max_cost_usd.toFixed(2)}${unpriced} (prices from profiles/prices.yaml or the experiment's models: settings)`,
   ];
   return `${lines.join("\n")}\n`;
 }

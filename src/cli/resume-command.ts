@@ -1,0 +1,56 @@
+import type { Command } from "commander";
+import { createParticipants } from "../runner/create-participants.ts";
+import { resumeRun } from "../runner/run-experiment.ts";
+import { loadRunExperiment } from "../store/load-run-experiment.ts";
+import { modelEnvironment } from "./load-experiment-for-command.ts";
+import type { ExitCodeHolder } from "./main.ts";
+import { DEFAULT_RUNS_DIR, wholeNumber } from "./options.ts";
+import { openRun } from "./resolve-run.ts";
+import { finishRun, runOptions, withInterruptHandling } from "./run-command.ts";
+
+interface ResumeOptions {
+  runsDir: string;
+  retryErrors?: boolean;
+  quiet?: boolean;
+  maxCost?: number;
+  baseUrl?: string;
+  maxConcurrency?: number;
+  cache?: boolean;
+  cacheDir?: string;
+}
+
+export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder): void {
+  program
+    .command("resume")
+    .description("Finish an interrupted run: its pending trials, exactly as it was planned.")
+    .argument("<run>", "run id or run directory")
+    .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
+    .option("--retry-errors", "also run again the trials that ended in error")
+    .option("--base-url <url>", "server for openai-style models without a base_url of their own")
+    .option("--max-concurrency <n>", "model calls in flight at once", wholeNumber)
+    .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", Number)
+    .option("--no-cache", "neither read nor write the response cache")
+    .option("--cache-dir <dir>", "response cache directory")
+    .option("--quiet", "no progress lines")
+    .action(async (run: string, options: ResumeOptions) => {
+      const store = openRun(run, options.runsDir);
+      let summary: Awaited<ReturnType<typeof resumeRun>>;
+      try {
+        const experiment = loadRunExperiment(store);
+        const participants = createParticipants(
+          experiment,
+          {},
+          modelEnvironment(experiment, options),
+        );
+        summary = await withInterruptHandling((signal) =>
+          resumeRun(store, experiment, participants, {
+            ...runOptions(options, signal),
+            retryErrors: options.retryErrors === true,
+          }),
+        );
+      } finally {
+        store.close();
+      }
+      exitCode.value = await finishRun(summary);
+    });
+}
