@@ -1,7 +1,8 @@
-import type { Arm } from "../spec/experiment.ts";
+import type { Arm, ModelSettings } from "../spec/experiment.ts";
 import { fisherExactTest, newcombeInterval, wilsonInterval } from "../stats/index.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
 import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
+import { type ModelUsage, usageSummary } from "./usage-summary.ts";
 
 export const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
 export type Metric = (typeof METRICS)[number];
@@ -49,6 +50,8 @@ export interface RunAnalysis {
   errors: Array<{ subject: string; scenario: string; count: number }>;
   cells: Cell[];
   comparisons: Comparison[];
+  /** Tokens and cost per subject and judge model; cached calls cost nothing. */
+  usage: ModelUsage[];
 }
 
 const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
@@ -57,12 +60,15 @@ const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
 export function analyzeRun(store: RunStore, verdictSet = RUN_VERDICT_SET): RunAnalysis {
   const counts = countOutcomes(store.database, verdictSet);
   const cells = counts.map(toCell);
+  const metadata = store.metadata();
+  const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
   return {
-    metadata: store.metadata(),
+    metadata,
     status: store.statusCounts(),
     errors: errorCounts(store),
     cells,
     comparisons: compareArms(cells, ...COMPARED_ARMS),
+    usage: usageSummary(store.database, settings),
   };
 }
 

@@ -99,3 +99,20 @@ export function persistenceTable(analysis: RunAnalysis): Table | null {
     rows: [...rows.values()],
   };
 }
+
+/** Tokens and cost per model; the cost leaves out calls served from the cache. */
+export function usageTable(analysis: RunAnalysis): Table {
+  return {
+    caption: "Tokens and cost",
+    header: ["Model", "Role", "Calls", "Cached", "Input tokens", "Output tokens", "Cost (USD)"],
+    rows: analysis.usage.map((usage) => [
+      usage.model,
+      usage.role,
+      String(usage.calls),
+      String(usage.cachedCalls),
+      String(usage.inputTokens),
+      String(usage.outputTokens),
+      usage.costUsd === null ? "unknown (no price)" : usage.costUsd.toFixed(4),
+    ]),
+  };
+}

@@ -8,6 +8,7 @@ import {
   runFacts,
   SIMULATED_NOTICE,
   type Table,
+  usageTable,
 } from "./report-sections.ts";
 
 const STYLE = `
@@ -35,6 +36,7 @@ export async function renderHtmlReport(analysis: RunAnalysis): Promise<string> {
     htmlTable(comparisonTable(analysis.comparisons, 1)),
     persistence ? `<h2>Persistence over follow-ups</h2>${htmlTable(persistence)}` : "",
     errorsSection(analysis),
+    `<h2>Tokens and cost</h2>${htmlTable(usageTable(analysis))}`,
     `<h2>Methods</h2><ul>${METHOD_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
   ];
   return `<!doctype html>

@@ -7,6 +7,7 @@ import {
   runFacts,
   SIMULATED_NOTICE,
   type Table,
+  usageTable,
 } from "./report-sections.ts";
 
 export function renderMarkdownReport(analysis: RunAnalysis): string {
@@ -25,6 +26,7 @@ export function renderMarkdownReport(analysis: RunAnalysis): string {
       lines.push(`- ${error.subject} · ${error.scenario}: ${error.count}`);
     lines.push("");
   }
+  lines.push("## Tokens and cost", "", ...markdownTable(usageTable(analysis)));
   lines.push("## Methods", "", ...METHOD_NOTES.map((note) => `- ${note}`), "");
   return lines.join("\n");
 }
