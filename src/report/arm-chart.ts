@@ -17,9 +17,10 @@ export async function renderArmChart(cells: readonly Cell[], simulated: boolean)
     .filter((cell) => cell.followup === 1)
     .flatMap((cell) =>
       (Object.keys(METRIC_TITLES) as Array<keyof typeof METRIC_TITLES>).map((metric) => ({
+        // Short lines (split again in the header's labelExpr) fit where one long line is cut off.
         panel: [cell.subject, cell.scenario, describeFactors(cell.factors)]
           .filter(Boolean)
-          .join(" · "),
+          .join("|"),
         metric: METRIC_TITLES[metric],
         arm: cell.arm,
         rate: cell[metric].rate ?? 0,
@@ -50,9 +51,15 @@ function chartSpec(values: object[], simulated: boolean): TopLevelSpec {
         field: "panel",
         type: "nominal",
         title: null,
-        header: { labelAngle: 0, labelAlign: "left", labelLimit: 260 },
+        header: {
+          labelAngle: 0,
+          labelAlign: "left",
+          labelLimit: 0,
+          labelFontSize: 11,
+          labelExpr: "split(datum.label, '|')",
+        },
       },
-      column: { field: "metric", type: "nominal", title: null },
+      column: { field: "metric", type: "nominal", title: null, sort: Object.values(METRIC_TITLES) },
     },
     spec: {
       width: 220,

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import type { RunAnalysis } from "./analyze-run.ts";
+import { proportion } from "./analyze-run.ts";
+import { renderHtmlReport } from "./write-html-report.ts";
+import { renderMarkdownReport } from "./write-markdown-report.ts";
+
+const hostile = `<script>alert(1)</script><img src=x onerror="alert(2)">`;
+
+function analysis(): RunAnalysis {
+  const cell = (arm: "refusal" | "rebuttal", k: number) => ({
+    subject: `sim:${hostile}`,
+    scenario: "car-sales",
+    factors: { delivery: hostile },
+    arm,
+    followup: 1,
+    trials: 10,
+    undesired: proportion(k, 10, 0),
+    deception: proportion(1, 10, 0),
+    missing_reasoning: proportion(0, 10, 0),
+  });
+  return {
+    metadata: {
+      runId: "run",
+      experimentId: "exp",
+      title: hostile,
+      createdAt: "2026-11-25T00:00:00Z",
+      candorVersion: "0.1.0",
+      gitRevision: null,
+      experimentFile: hostile,
+      experimentHash: "h",
+      experiment: {},
+      subjects: [`sim:${hostile}`],
+      judges: ["checks"],
+      simulated: true,
+      schemaVersion: 1,
+    },
+    status: { pending: 0, complete: 20, error: 0 },
+    errors: [],
+    cells: [cell("refusal", 6), cell("rebuttal", 1)],
+    comparisons: [],
+    usage: [],
+  };
+}
+
+describe("reports", () => {
+  it("escape every name in HTML: no markup from the data survives", async () => {
+    const html = await renderHtmlReport(analysis());
+    expect(html).not.toContain("<script>");
+    expect(html).not.toMatch(/<img/i);
+    // Quotes may stay in text nodes (the SVG's labels): without a tag they are inert.
+    expect(html).not.toMatch(/<[a-z]+[^>]*\sonerror=/i);
+    expect(html).toContain("&#60;script&#62;");
+    expect(html).toContain("Content-Security-Policy");
+    expect(html).toContain("<svg");
+  });
+
+  it("keep names from breaking Markdown tables or adding HTML", () => {
+    const markdown = renderMarkdownReport(analysis());
+    expect(markdown).not.toContain("<script>");
+    expect(markdown).toContain("\\<script\\>");
+    expect(markdown).toContain("60.0% [31.3–83.2] (6/10)");
+  });
+});
