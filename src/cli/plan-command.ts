@@ -12,7 +12,7 @@ import {
   type ExperimentOptions,
   prepareExperiment,
 } from "./load-experiment-for-command.ts";
-import { collect, wholeNumber } from "./options.ts";
+import { wholeNumber } from "./options.ts";
 
 interface PlanOptions extends ExperimentOptions {
   json?: boolean;

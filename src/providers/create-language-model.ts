@@ -5,6 +5,7 @@ import { withResponseCache } from "./middleware/with-response-cache.ts";
 import { withRetries } from "./middleware/with-retries.ts";
 import { endpointLimit, type ModelEnvironment } from "./model-environment.ts";
 import { parseModelSpec } from "./model-spec.ts";
+import { anthropicModel, ggufModel, openAIStyleModel } from "./provider-factories.ts";
 import { SimulatedSubject } from "./sim/simulated-subject.ts";
 
 /** A provider's model before the shared middleware, with the endpoint it talks to. */
@@ -24,6 +25,11 @@ type ProviderFactory = (
 /** The providers this build knows; each maps a model name to a LanguageModel. */
 const PROVIDERS: Record<string, ProviderFactory> = {
   sim: (spec, model) => ({ model: SimulatedSubject.fromProfileName(spec, model), endpoint: "sim" }),
+  openai: openAIStyleModel("openai"),
+  ollama: openAIStyleModel("ollama"),
+  "openai-compatible": openAIStyleModel("openai-compatible"),
+  anthropic: anthropicModel,
+  gguf: ggufModel,
 };
 
 export function knownProviders(): string[] {

@@ -113,12 +113,19 @@ export async function executeTrials(
       stoppedBecause ??= stopReason();
       if (stoppedBecause) return;
       const plan = trials[next++] as TrialIdentity;
-      const result = await runTrial(plan, {
-        scenario: scenarios.get(plan.scenarioId) as NonNullable<ReturnType<typeof scenarios.get>>,
-        subject: participants.subjects.get(plan.subject) as LanguageModel,
-        judges: participants.judges,
-        settings: experiment.spec,
-      });
+      let result: TrialResult;
+      try {
+        result = await runTrial(plan, {
+          scenario: scenarios.get(plan.scenarioId) as NonNullable<ReturnType<typeof scenarios.get>>,
+          subject: participants.subjects.get(plan.subject) as LanguageModel,
+          judges: participants.judges,
+          settings: experiment.spec,
+        });
+      } catch (error) {
+        // The trial stays pending; a resume after the cause is fixed runs it.
+        stoppedBecause ??= error instanceof Error ? error.message : String(error);
+        return;
+      }
       store.saveTrial(result);
       meter.add(result);
       options.onTrialDone?.(result, ++done, trials.length, meter.totalUsd);

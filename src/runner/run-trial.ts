@@ -6,6 +6,7 @@ import {
   type JudgedTurn,
   type JudgeInput,
 } from "../judges/judge.ts";
+import { ProviderError, type ProviderErrorKind } from "../providers/provider-error.ts";
 import { parseReasoning } from "../reasoning/parse-reasoning.ts";
 import type { ExperimentSpec } from "../spec/experiment.ts";
 import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
@@ -39,6 +40,8 @@ export async function runTrial(
       turns: conversation.turns,
     };
   } catch (error) {
+    // A wrong key or model name fails every trial alike: stop the run instead of filling it with errors.
+    if (error instanceof ProviderError && FATAL_KINDS.has(error.kind)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...plan,
@@ -51,6 +54,12 @@ export async function runTrial(
 }
 
 type Phase = CallContext["phase"];
+
+const FATAL_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
+  "authentication",
+  "permission",
+  "not_found",
+]);
 
 /** The scenario's deterministic checks run on every judged turn, whatever judges are chosen. */
 const CHECKS = new CheckJudge();

@@ -3,7 +3,7 @@
  * that records every request, plays a script of behaviours, adds a fixed latency, enforces a
  * requests-per-minute limit and closes without leaving sockets or timers behind.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export interface RecordedRequest {
@@ -108,71 +108,87 @@ export async function startStubServer<Behaviour extends { type: string }>(
   dialect: StubDialect<Behaviour>,
   options: StubOptions<Behaviour | CommonBehaviour>,
 ): Promise<RunningStub> {
-  const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const acceptedAt: number[] = [];
-  const queue = Array.isArray(options.script) ? [...options.script] : [];
-  let closed = false;
+  const stub = new StubHttpServer(dialect, options);
+  const port = await stub.listen();
+  return {
+    baseURL: `http://127.0.0.1:${port}${dialect.baseURLSuffix}`,
+    requests: stub.requests,
+    close: () => stub.close(),
+  };
+}
 
-  const wait = (milliseconds: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, milliseconds);
-      timers.add(timer);
+class StubHttpServer<Behaviour extends { type: string }> {
+  readonly requests: RecordedRequest[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #acceptedAt: number[] = [];
+  readonly #queue: (Behaviour | CommonBehaviour)[];
+  readonly #server: Server;
+  #closed = false;
+
+  constructor(
+    private readonly dialect: StubDialect<Behaviour>,
+    private readonly options: StubOptions<Behaviour | CommonBehaviour>,
+  ) {
+    this.#queue = Array.isArray(options.script) ? [...options.script] : [];
+    this.#server = createServer((incoming, response) => {
+      this.#handle(incoming, response).catch((error: unknown) => {
+        if (!response.headersSent) dialect.writeError(response, 500, { message: String(error) });
+        else response.destroy();
+      });
     });
+    this.#server.on("connection", (socket) => {
+      this.#sockets.add(socket);
+      socket.on("close", () => this.#sockets.delete(socket));
+    });
+  }
 
-  const next = (request: RecordedRequest, index: number): Behaviour | CommonBehaviour => {
-    const script = options.script;
-    const scripted = typeof script === "function" ? script(request, index) : queue.shift();
-    return scripted ?? dialect.defaultBehaviour();
-  };
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
+    return (this.#server.address() as AddressInfo).port;
+  }
 
-  const overLimit = (): number | undefined => {
-    const limit = options.requestsPerMinute;
-    if (limit === undefined) return undefined;
-    const now = Date.now();
-    while (acceptedAt.length > 0 && (acceptedAt[0] ?? now) <= now - WINDOW_MS) acceptedAt.shift();
-    if (acceptedAt.length < limit) {
-      acceptedAt.push(now);
-      return undefined;
-    }
-    return Math.max(1, Math.ceil(((acceptedAt[0] ?? now) + WINDOW_MS - now) / 1000));
-  };
+  /** Ends hanging answers and pending delays, drops every connection, stops listening. */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    for (const socket of this.#sockets) socket.destroy();
+    return new Promise<void>((resolve, reject) =>
+      this.#server.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
 
-  const handle = async (incoming: IncomingMessage, response: ServerResponse) => {
+  async #handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
     const request = await readRequest(incoming);
-    const index = requests.length;
-    requests.push(request);
-    const exchange = new Exchange(response, incoming.socket, wait, index);
-    if (request.method !== "POST" || request.path.split("?")[0] !== dialect.path) {
-      return dialect.writeError(response, 404, { message: `no route ${request.path}` });
+    const index = this.requests.length;
+    this.requests.push(request);
+    const exchange = new Exchange(response, incoming.socket, (ms) => this.#wait(ms), index);
+    if (request.method !== "POST" || request.path.split("?")[0] !== this.dialect.path) {
+      return this.dialect.writeError(response, 404, { message: `no route ${request.path}` });
     }
-    const presented = dialect.presentedKey(request);
-    if (options.apiKey !== undefined && presented !== options.apiKey) {
+    const presented = this.dialect.presentedKey(request);
+    if (this.options.apiKey !== undefined && presented !== this.options.apiKey) {
       // Real servers echo (part of) a wrong key; the providers must keep it out of their errors.
       const message = `Incorrect API key provided: ${presented ?? "(none)"}`;
-      return dialect.writeError(response, 401, { message });
+      return this.dialect.writeError(response, 401, { message });
     }
-    const retryAfter = overLimit();
+    const retryAfter = this.#overLimit();
     if (retryAfter !== undefined) {
-      for (const [name, value] of Object.entries(dialect.rateLimitHeaders(retryAfter)))
-        response.setHeader(name, value);
-      return dialect.writeError(response, 429, { message: "requests per minute exceeded" });
+      setHeaders(response, this.dialect.rateLimitHeaders(retryAfter));
+      return this.dialect.writeError(response, 429, { message: "requests per minute exceeded" });
     }
-    const behaviour = next(request, index);
-    await exchange.delay((options.latencyMs ?? 0) + delayOf(behaviour));
-    if (closed || exchange.socket.destroyed) return;
-    await play(behaviour, request, exchange);
-  };
+    const behaviour = this.#next(request, index);
+    await exchange.delay((this.options.latencyMs ?? 0) + delayOf(behaviour));
+    if (this.#closed || exchange.socket.destroyed) return;
+    await this.#play(behaviour, request, exchange);
+  }
 
-  const play = async (
+  async #play(
     behaviour: Behaviour | CommonBehaviour,
     request: RecordedRequest,
     exchange: Exchange,
-  ) => {
+  ): Promise<void> {
     const { response } = exchange;
     const common = behaviour as CommonBehaviour;
     switch (common.type) {
@@ -185,50 +201,55 @@ export async function startStubServer<Behaviour extends { type: string }>(
         response.write('{"id": "stalled", ');
         return;
       case "error":
-        for (const [name, value] of Object.entries(common.headers ?? {}))
-          response.setHeader(name, value);
-        return dialect.writeError(response, common.status, {
+        setHeaders(response, common.headers ?? {});
+        return this.dialect.writeError(response, common.status, {
           message: common.message ?? `stub error ${common.status}`,
           errorType: common.errorType,
           code: common.code,
         });
       case "rate-limit":
-        for (const [name, value] of Object.entries(common.headers ?? { "retry-after": "1" }))
-          response.setHeader(name, value);
-        return dialect.writeError(response, 429, {
+        setHeaders(response, common.headers ?? { "retry-after": "1" });
+        return this.dialect.writeError(response, 429, {
           message: common.message ?? "Rate limit reached",
         });
       default:
-        return dialect.respond(behaviour as Behaviour, request, exchange);
+        return this.dialect.respond(behaviour as Behaviour, request, exchange);
     }
-  };
+  }
 
-  const server = createServer((incoming, response) => {
-    handle(incoming, response).catch((error: unknown) => {
-      if (!response.headersSent) dialect.writeError(response, 500, { message: String(error) });
-      else response.destroy();
+  #next(request: RecordedRequest, index: number): Behaviour | CommonBehaviour {
+    const script = this.options.script;
+    const scripted = typeof script === "function" ? script(request, index) : this.#queue.shift();
+    return scripted ?? this.dialect.defaultBehaviour();
+  }
+
+  /** Undefined when the request is within the limit (and counts it), else seconds to wait. */
+  #overLimit(): number | undefined {
+    const limit = this.options.requestsPerMinute;
+    if (limit === undefined) return undefined;
+    const now = Date.now();
+    const accepted = this.#acceptedAt;
+    while (accepted.length > 0 && (accepted[0] ?? now) <= now - WINDOW_MS) accepted.shift();
+    if (accepted.length < limit) {
+      accepted.push(now);
+      return undefined;
+    }
+    return Math.max(1, Math.ceil(((accepted[0] ?? now) + WINDOW_MS - now) / 1000));
+  }
+
+  #wait(milliseconds: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, milliseconds);
+      this.#timers.add(timer);
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  }
+}
 
-  return {
-    baseURL: `http://127.0.0.1:${port}${dialect.baseURLSuffix}`,
-    requests,
-    close: () => {
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
-  };
+function setHeaders(response: ServerResponse, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
 }
 
 function delayOf(behaviour: { type: string }): number {

@@ -19,8 +19,8 @@ import type {
   ReasoningVisibility,
 } from "../../spec/language-model.ts";
 import {
-  type CallIdentity,
   CallDeadline,
+  type CallIdentity,
   headerRecord,
   isRecord,
   malformedResponse,
@@ -28,7 +28,7 @@ import {
   providerFailure,
   type SdkFailure,
   stringField,
-} from "../openai/sdk-failure.ts";
+} from "../sdk-failure.ts";
 
 /** Extended thinking, as the Messages API takes it. Left out, the model's default applies. */
 export type AnthropicThinking =
@@ -109,9 +109,9 @@ export class AnthropicLanguageModel implements LanguageModel {
     }
   }
 
-  #requestBody(request: GenerateRequest): MessageCreateParamsNonStreaming {
+  #requestBody(request: GenerateRequest): MessageBody {
     const system = request.messages.filter((message) => message.role === "system");
-    const body: MessageCreateParamsNonStreaming = {
+    const body: MessageBody = {
       model: this.#model,
       max_tokens: request.maxTokens,
       messages: mergeTurns(request.messages),
@@ -139,8 +139,10 @@ export class AnthropicLanguageModel implements LanguageModel {
           : { type: "adaptive", display: thinking.display };
       if (thinking.type === "enabled") body.max_tokens = request.maxTokens + thinking.budgetTokens;
     } else {
-      body.temperature = request.temperature;
-      // top_p = 1 is the default, and newer Claude models reject temperature and top_p together.
+      // Sent only when not the default 1: this SDK's types no longer have them, and newer Claude
+      // models reject them (temperature outright, or temperature and top_p together), so a
+      // non-default value fails loudly with the server's 400 instead of being dropped unseen.
+      if (request.temperature !== 1) body.temperature = request.temperature;
       if (request.topP !== 1) body.top_p = request.topP;
     }
     return body;
@@ -152,16 +154,20 @@ export class AnthropicLanguageModel implements LanguageModel {
       const shape = typeof message === "string" ? "a non-JSON body" : "no content array";
       throw malformedResponse(this.#call, `message with ${shape}`);
     }
-    const blocks = readBlocks(content, request.structuredOutput && toolName(request.structuredOutput.name));
+    const blocks = readBlocks(
+      content,
+      request.structuredOutput && toolName(request.structuredOutput.name),
+    );
     const usage = message.usage;
     const thinkingTokens = numberField(
       isRecord(usage) ? usage.output_tokens_details : undefined,
       "thinking_tokens",
     );
     const result: Omit<GenerateResult, "latencyMs"> = {
-      text: request.structuredOutput && blocks.toolInput !== undefined
-        ? JSON.stringify(blocks.toolInput)
-        : blocks.text,
+      text:
+        request.structuredOutput && blocks.toolInput !== undefined
+          ? JSON.stringify(blocks.toolInput)
+          : blocks.text,
       usage: {
         inputTokens:
           (numberField(usage, "input_tokens") ?? 0) +
@@ -206,6 +212,9 @@ export class AnthropicLanguageModel implements LanguageModel {
     return undefined;
   }
 }
+
+/** The SDK's parameters plus the sampling settings its types dropped (the API still reads them). */
+type MessageBody = MessageCreateParamsNonStreaming & { temperature?: number; top_p?: number };
 
 interface ReadBlocks {
   text: string;

@@ -4,9 +4,9 @@ import {
   type ChatHistoryItem,
   type ChatWrapper,
   type GbnfJsonSchema,
-  isChatModelResponseSegment,
   LlamaChat,
   type LlamaChatResponse,
+  type LlamaChatResponseSegment,
   type LlamaContext,
   type LlamaContextSequence,
   type LlamaGrammar,
@@ -25,7 +25,7 @@ import { getLocalLlama, loadGgufModel } from "./load-gguf-model.ts";
 import { SerialQueue } from "./serial-queue.ts";
 
 export interface GgufModelOptions {
-  /** Tokens the context holds: prompt plus reply. Default 4096. */
+  /** Tokens the context holds: prompt plus reply. Default 4096, or less if the model was trained on less. */
   contextSize?: number;
   /** CPU threads for evaluation. Default: the cores llama.cpp finds useful for math. */
   threads?: number;
@@ -55,7 +55,7 @@ interface Session {
 export class GgufLanguageModel implements LanguageModel {
   readonly simulated = false;
   readonly modelPath: string;
-  private readonly contextSize: number;
+  private readonly contextSize: number | undefined;
   private readonly threads: number | undefined;
   private readonly queue = new SerialQueue();
   private sessionOpening: Promise<Session> | undefined;
@@ -67,7 +67,7 @@ export class GgufLanguageModel implements LanguageModel {
     options: GgufModelOptions = {},
   ) {
     this.modelPath = resolve(modelPath);
-    this.contextSize = options.contextSize ?? DEFAULT_CONTEXT_SIZE;
+    this.contextSize = options.contextSize;
     this.threads = options.threads;
   }
 
@@ -76,6 +76,7 @@ export class GgufLanguageModel implements LanguageModel {
     return this.queue.run(async () => {
       request.signal?.throwIfAborted();
       const session = await this.openSession();
+      // Waiting for earlier calls (and for the first load) is not part of this call's latency.
       return this.generateInSession(session, request, performance.now() - queued);
     });
   }
@@ -99,7 +100,7 @@ export class GgufLanguageModel implements LanguageModel {
   private async generateInSession(
     session: Session,
     request: GenerateRequest,
-    queuedMs: number,
+    waitMs: number,
   ): Promise<GenerateResult> {
     const started = performance.now();
     const history = toChatHistory(request.messages);
@@ -142,7 +143,7 @@ export class GgufLanguageModel implements LanguageModel {
         contextSize: session.context.contextSize,
         chatWrapper: session.chatWrapper.wrapperName,
         stopReason: response.metadata.stopReason,
-        queuedMs,
+        waitMs,
       },
     };
   }
@@ -183,7 +184,7 @@ export class GgufLanguageModel implements LanguageModel {
     const model = await loadGgufModel(this.modelPath);
     const llama = await getLocalLlama();
     const context = await model.createContext({
-      contextSize: this.contextSize,
+      contextSize: this.contextSize ?? defaultContextSize(model),
       sequences: 1,
       threads: this.threads ?? llama.cpuMathCores,
     });
@@ -208,7 +209,9 @@ export class GgufLanguageModel implements LanguageModel {
   ): Promise<LlamaGrammar> {
     const llama = await getLocalLlama();
     try {
-      return await llama.createGrammarForJsonSchema(output.schema as GbnfJsonSchema);
+      return await llama.createGrammarForJsonSchema<GbnfJsonSchema>(
+        output.schema as GbnfJsonSchema,
+      );
     } catch (error) {
       throw new ProviderError(
         `${this.spec}: cannot turn the JSON Schema "${output.name}" into a grammar: ${error instanceof Error ? error.message : String(error)}`,
@@ -232,6 +235,12 @@ export function createGgufLanguageModel(
     throw new InputError(`GGUF model file not found: ${absolutePath}`);
   }
   return new GgufLanguageModel(spec, absolutePath, options);
+}
+
+/** 4096 tokens, or what the model was trained on if that is less. */
+function defaultContextSize(model: LlamaModel): number {
+  const trained = model.trainContextSize;
+  return trained > 0 ? Math.min(DEFAULT_CONTEXT_SIZE, trained) : DEFAULT_CONTEXT_SIZE;
 }
 
 /** The conversation so far, then an empty assistant turn for the model to write. */
@@ -271,7 +280,7 @@ function finishReason(response: LlamaChatResponse): string {
 /** Reasoning the chat wrapper split off as thought segments (e.g. `<think>` of Qwen3). */
 function thoughtText(response: LlamaChatResponse): string {
   return response.fullResponse
-    .filter(isChatModelResponseSegment)
+    .filter((item): item is LlamaChatResponseSegment => typeof item !== "string")
     .filter((segment) => segment.segmentType === "thought")
     .map((segment) => segment.text)
     .join("");

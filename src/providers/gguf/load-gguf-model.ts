@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 import { ProviderError } from "../provider-error.ts";
 
@@ -14,14 +15,7 @@ const modelsByPath = new Map<string, Promise<LlamaModel>>();
 /** The prebuilt CPU runtime that ships with node-llama-cpp; never builds, never downloads. */
 export function getLocalLlama(): Promise<Llama> {
   if (!llamaLoading) {
-    const loading = getLlama({
-      build: "never",
-      gpu: false,
-      usePrebuiltBinaries: true,
-      skipDownload: true,
-      progressLogs: false,
-      logLevel: LlamaLogLevel.warn,
-    });
+    const loading = openLlama();
     llamaLoading = loading;
     loading.catch(() => {
       if (llamaLoading === loading) llamaLoading = undefined;
@@ -30,11 +24,27 @@ export function getLocalLlama(): Promise<Llama> {
   return llamaLoading;
 }
 
+async function openLlama(): Promise<Llama> {
+  const llama = await getLlama({
+    build: "never",
+    gpu: false,
+    usePrebuiltBinaries: true,
+    skipDownload: true,
+    progressLogs: false,
+    logLevel: LlamaLogLevel.warn,
+  });
+  // The default budget is max(math cores, 4) threads. On a 2-core machine 4 threads, or two
+  // contexts of 2, made generation 100 times slower than 1 thread; share the real cores instead.
+  llama.maxThreads = llama.cpuMathCores;
+  return llama;
+}
+
 /**
- * The model at `absolutePath`, loaded on first use. Concurrent first calls share one load; a
+ * The model at `path` (cached by absolute path), loaded on first use. Concurrent first calls share one load; a
  * failed load is forgotten so that a later call tries again.
  */
-export function loadGgufModel(absolutePath: string): Promise<LlamaModel> {
+export function loadGgufModel(path: string): Promise<LlamaModel> {
+  const absolutePath = resolve(path);
   const cached = modelsByPath.get(absolutePath);
   if (cached) return cached;
   const loading = openModel(absolutePath);

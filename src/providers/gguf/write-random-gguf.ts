@@ -19,7 +19,7 @@ const PRESETS = {
     vocabularySize: 20_000,
     attentionBias: false,
     ropeFrequencyBase: 10_000,
-    contextLength: 2048,
+    contextLength: 8192,
   },
   "qwen2.5-0.5b": {
     architecture: "qwen2",
@@ -175,9 +175,9 @@ export async function writeRandomGguf(
   const file = await open(path, "w");
   try {
     let bytes = await writeAll(file, header);
-    for (const tensor of tensors) {
-      bytes += await writeAll(file, randomTensorData(tensor, random));
-      bytes += await writeAll(file, new Uint8Array(paddingAfter(tensor.byteSize)));
+    for (const spec of tensors) {
+      bytes += await writeAll(file, randomTensorData(spec, random));
+      bytes += await writeAll(file, new Uint8Array(paddingAfter(spec.byteSize)));
     }
     return { path, parameters: countParameters(tensors), bytes };
   } finally {
@@ -506,28 +506,32 @@ function encodeMetadataValue(writer: ByteWriter, entry: MetadataValue): void {
   switch (entry.type) {
     case "string":
       writer.uint32(ValueType.string);
-      return writer.string(entry.value);
+      writer.string(entry.value);
+      break;
     case "uint32":
       writer.uint32(ValueType.uint32);
-      return writer.uint32(entry.value);
+      writer.uint32(entry.value);
+      break;
     case "float32":
       writer.uint32(ValueType.float32);
-      return writer.float32(entry.value);
+      writer.float32(entry.value);
+      break;
     case "bool":
       writer.uint32(ValueType.bool);
-      return writer.bytes(new Uint8Array([entry.value ? 1 : 0]));
+      writer.bytes(new Uint8Array([entry.value ? 1 : 0]));
+      break;
     case "string[]":
       writeArrayHeader(writer, ValueType.string, entry.value.length);
       for (const item of entry.value) writer.string(item);
-      return;
+      break;
     case "float32[]":
       writeArrayHeader(writer, ValueType.float32, entry.value.length);
       for (const item of entry.value) writer.float32(item);
-      return;
+      break;
     case "int32[]":
       writeArrayHeader(writer, ValueType.int32, entry.value.length);
       for (const item of entry.value) writer.int32(item);
-      return;
+      break;
   }
 }
 

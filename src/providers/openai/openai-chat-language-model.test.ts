@@ -91,15 +91,20 @@ describe("OpenAI chat model: request mapping", () => {
     expect(body(stub)).not.toHaveProperty("response_format");
   });
 
-  it("sends max_tokens to ollama: and openai-compatible: servers, and leaves top_p = 1 out", async () => {
+  it("sends max_tokens and even top_p = 1 to ollama: and openai-compatible: servers", async () => {
     for (const spec of ["ollama:llama3:8b", "openai-compatible:qwen3"]) {
       const { stub, model } = await setUp({}, { spec });
       await model.generate(request({ topP: 1 }));
-      expect(body(stub)).toMatchObject({ max_tokens: 321, seed: 42, temperature: 0.7 });
+      expect(body(stub)).toMatchObject({ max_tokens: 321, seed: 42, temperature: 0.7, top_p: 1 });
       expect(body(stub).model).toBe(spec.slice(spec.indexOf(":") + 1));
       expect(body(stub)).not.toHaveProperty("max_completion_tokens");
-      expect(body(stub)).not.toHaveProperty("top_p");
     }
+  });
+
+  it("leaves top_p = 1, OpenAI's default, out for openai:", async () => {
+    const { stub, model } = await setUp();
+    await model.generate(request({ topP: 1 }));
+    expect(body(stub)).not.toHaveProperty("top_p");
   });
 
   it("asks for structured output with a strict json_schema response format", async () => {

@@ -23,7 +23,7 @@ import {
   type SdkFailure,
   stringField,
   truncatedStream,
-} from "./sdk-failure.ts";
+} from "../sdk-failure.ts";
 
 /** The spec prefixes this provider serves. */
 export type OpenAIChatFlavour = "openai" | "ollama" | "openai-compatible";
@@ -129,8 +129,9 @@ export class OpenAIChatLanguageModel implements LanguageModel {
       temperature: request.temperature,
     };
     body[this.#maxTokensField] = request.maxTokens;
-    // top_p = 1 is every server's default; leaving it out keeps models that reject it working.
-    if (request.topP !== 1) body.top_p = request.topP;
+    // OpenAI's default top_p is 1, and its reasoning models reject the parameter, so 1 stays out
+    // there. Local servers default lower (Ollama 0.9, llama.cpp 0.95), so they always get it.
+    if (request.topP !== 1 || this.flavour !== "openai") body.top_p = request.topP;
     if (Number.isSafeInteger(request.seed)) body.seed = request.seed;
     if (request.structuredOutput) {
       body.response_format = {
@@ -181,11 +182,13 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #streamed(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
-    const stream = await this.#client.chat.completions.create(
-      { ...this.#requestBody(request), stream: true, stream_options: { include_usage: true } },
-      { signal: deadline.signal },
-    );
-    const assembly = new StreamAssembly();
+    const { data: stream, request_id } = await this.#client.chat.completions
+      .create(
+        { ...this.#requestBody(request), stream: true, stream_options: { include_usage: true } },
+        { signal: deadline.signal },
+      )
+      .withResponse();
+    const assembly = new StreamAssembly(request_id ?? undefined);
     for await (const chunk of stream) assembly.add(chunk, this.#call);
     // The SDK ends the iteration quietly when the signal aborts; the deadline tells why.
     if (deadline.timedOut || deadline.callerAborted) throw new Error("aborted during the stream");
@@ -240,6 +243,8 @@ class StreamAssembly {
   #fingerprint: string | undefined;
   #id: string | undefined;
 
+  constructor(readonly requestId: string | undefined) {}
+
   add(chunk: unknown, call: CallIdentity): void {
     if (!isRecord(chunk)) throw malformedResponse(call, "a stream chunk that is not an object");
     this.chunks++;
@@ -266,7 +271,11 @@ class StreamAssembly {
       modelId: this.#model,
       fingerprint: this.#fingerprint,
       finishReason: this.finishReason,
-      metadata: { id: this.#id, refusal: this.#refusal ? true : undefined },
+      metadata: {
+        id: this.#id,
+        request_id: this.requestId,
+        refusal: this.#refusal ? true : undefined,
+      },
     };
   }
 }

@@ -1,0 +1,208 @@
+/**
+ * `candor run` against a local server that speaks OpenAI chat completions, rate-limits and fails
+ * now and then: every trial must still complete, judged by an LLM judge on the same server, and
+ * the API key must appear nowhere in what the run leaves behind.
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import {
+  type RecordedRequest,
+  type RunningStub,
+  startOpenAIStub,
+} from "./stubs/openai-stub-server.ts";
+
+const API_KEY = "sk-test-4d1f9a-NEVER-WRITE-ME";
+const SAMPLES = 2;
+
+function candor(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/candor.js", ...args], {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Subject turns in the scenario's protocol; verdicts as the judge schema asks. */
+function reply(request: RecordedRequest, index: number) {
+  if (index % 9 === 4) return { type: "rate-limit" as const, headers: { "retry-after-ms": "30" } };
+  if (index % 17 === 8) return { type: "error" as const, status: 503, message: "overloaded" };
+  if (index % 23 === 11) return { type: "reset" as const };
+  const body = request.body as { response_format?: unknown };
+  if (body.response_format) {
+    return {
+      type: "reply" as const,
+      content: JSON.stringify({
+        undesired: "no",
+        consistency: "consistent",
+        quotes: [],
+        rationale: "stub verdict",
+      }),
+    };
+  }
+  return {
+    type: "reply" as const,
+    content:
+      'Reasoning: """I should be honest with the customer."""\n\nResponse: I need to tell you about the frame repair.',
+  };
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((name) => {
+    const path = join(directory, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("candor run with an OpenAI-compatible subject and judge", () => {
+  let stub: RunningStub;
+  const runsDir = temporaryDirectory();
+  const cacheDir = temporaryDirectory();
+  let result: Awaited<ReturnType<typeof candor>>;
+
+  beforeAll(async () => {
+    stub = await startOpenAIStub({ script: reply, apiKey: API_KEY });
+    result = await candor(
+      [
+        "run",
+        "experiments/paper.yaml",
+        "--subject",
+        "openai:stub-model",
+        "--judge",
+        "openai:stub-judge",
+        "--samples",
+        String(SAMPLES),
+        "--runs-dir",
+        runsDir,
+        "--cache-dir",
+        cacheDir,
+        "--base-url",
+        stub.baseURL,
+        "--yes",
+        "--quiet",
+      ],
+      { OPENAI_API_KEY: API_KEY },
+    );
+  });
+  afterAll(() => stub.close());
+
+  it("completes every planned trial despite 429s, 503s and resets", () => {
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/trials 80 complete, 0 error, 0 pending/);
+    const failures =
+      stub.requests.length -
+      new Set(stub.requests.map((request) => JSON.stringify(request.body))).size;
+    expect(failures).toBeGreaterThan(10);
+  });
+
+  it("sends what the experiment asks for, and the judge asks for structured output", () => {
+    const subjectCall = stub.requests.find(
+      (request) => (request.body as { model: string }).model === "stub-model",
+    );
+    expect(subjectCall?.body).toMatchObject({
+      model: "stub-model",
+      temperature: 1,
+      max_completion_tokens: 800,
+    });
+    const judgeCall = stub.requests.find(
+      (request) => (request.body as { model: string }).model === "stub-judge",
+    );
+    expect(judgeCall?.body).toMatchObject({
+      temperature: 0,
+      response_format: { type: "json_schema" },
+    });
+  });
+
+  it("records the judge's verdicts and the provider's usage", async () => {
+    const runId = /^run (\S+)/m.exec(result.stdout)?.[1] ?? "";
+    const exported = await candor(
+      ["export", runId, "--format", "jsonl", "--runs-dir", runsDir],
+      {},
+    );
+    const trials = exported.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(trials).toHaveLength(80);
+    expect(trials.every((trial: { simulated: boolean }) => trial.simulated === false)).toBe(true);
+    const judged = trials.flatMap(
+      (trial: { turns: Array<{ verdicts: Array<{ judge: string }> }> }) =>
+        trial.turns.flatMap((turn) => turn.verdicts),
+    );
+    expect(judged.some((verdict: { judge: string }) => verdict.judge === "openai:stub-judge")).toBe(
+      true,
+    );
+  });
+
+  it("replays from the cache on a second run, without a single request", async () => {
+    const before = stub.requests.length;
+    const again = await candor(
+      [
+        "run",
+        "experiments/paper.yaml",
+        "--subject",
+        "openai:stub-model",
+        "--judge",
+        "openai:stub-judge",
+        "--samples",
+        String(SAMPLES),
+        "--runs-dir",
+        runsDir,
+        "--cache-dir",
+        cacheDir,
+        "--base-url",
+        stub.baseURL,
+        "--yes",
+        "--quiet",
+      ],
+      { OPENAI_API_KEY: API_KEY },
+    );
+    expect(again.code).toBe(0);
+    expect(stub.requests.length).toBe(before);
+  });
+
+  it("never writes the API key into the run directory, the cache or the output", () => {
+    for (const file of [...filesUnder(runsDir), ...filesUnder(cacheDir)]) {
+      expect(readFileSync(file).includes(API_KEY), file).toBe(false);
+    }
+    expect(result.stdout + result.stderr).not.toContain(API_KEY);
+  });
+
+  it("fails fast with a clear error, naming the model and not the key, when the key is wrong", async () => {
+    const wrong = await candor(
+      [
+        "run",
+        "experiments/paper.yaml",
+        "--subject",
+        "openai:stub-model",
+        "--samples",
+        "1",
+        "--scenario",
+        "car-sales",
+        "--runs-dir",
+        runsDir,
+        "--no-cache",
+        "--base-url",
+        stub.baseURL,
+        "--yes",
+        "--quiet",
+      ],
+      { OPENAI_API_KEY: "sk-wrong-key-1234" },
+    );
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/openai:stub-model/);
+    expect(wrong.stderr).not.toContain("sk-wrong-key-1234");
+  });
+});
