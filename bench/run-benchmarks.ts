@@ -1,12 +1,11 @@
 /**
- * `npm run bench`: throughput of the simulated subject end to end (plan, generate, parse, judge,
- * store), and the time to analyse and report a 100,000-trial run. Not a test: it prints figures.
- * `npm run bench -- --quick` skips the 100k-trial run.
+ * `npm run bench`: figures, not tests. Sections (all by default; `-- --only a,b` picks some):
+ * `sim` simulated-subject throughput end to end; `large` a 100,000-trial run and its report;
+ * `rate-limited` and `overhead` against the local OpenAI-style stub; `gguf` prefix reuse.
  */
 
 import { rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
 import { writeReport } from "../src/report/write-report.ts";
 import { createParticipants } from "../src/runner/create-participants.ts";
 import { runExperiment } from "../src/runner/run-experiment.ts";
@@ -14,8 +13,10 @@ import { applyOverrides } from "../src/spec/apply-overrides.ts";
 import { loadExperiment } from "../src/spec/load-experiment.ts";
 import { RunStore } from "../src/store/run-store.ts";
 import { temporaryDirectory } from "../test/run-fixture.ts";
+import { PAPER_EXPERIMENT } from "./paths.ts";
+import { harnessOverhead, rateLimitedThroughput } from "./provider-benchmarks.ts";
 
-const PAPER = join(import.meta.dirname, "../experiments/paper.yaml");
+const PAPER = PAPER_EXPERIMENT;
 const TRIALS_PER_SAMPLE = 40; // 10 design cells × 4 arms in the paper experiment
 
 async function timedRun(samples: number) {
@@ -42,15 +43,20 @@ function machine(): string {
 
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
-line(`machine: ${machine()}`);
-const throughput = await timedRun(100);
-const trials = throughput.summary.counts.complete;
-line(
-  `sim end to end: ${trials} trials in ${throughput.seconds.toFixed(2)} s = ${(trials / throughput.seconds).toFixed(0)} trials/s (store writes included)`,
-);
-rmSync(throughput.runsDir, { recursive: true, force: true });
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined;
+const wanted = (section: string) => !only || only.includes(section);
 
-if (!process.argv.includes("--quick")) {
+line(`machine: ${machine()}`);
+if (wanted("sim")) {
+  const throughput = await timedRun(100);
+  const trials = throughput.summary.counts.complete;
+  line(
+    `sim end to end: ${trials} trials in ${throughput.seconds.toFixed(2)} s = ${(trials / throughput.seconds).toFixed(0)} trials/s (store writes included)`,
+  );
+  rmSync(throughput.runsDir, { recursive: true, force: true });
+}
+if (wanted("large")) {
   const large = await timedRun(100_000 / TRIALS_PER_SAMPLE);
   line(
     `100k run: ${large.summary.counts.complete} trials in ${large.seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
@@ -61,3 +67,5 @@ if (!process.argv.includes("--quick")) {
   );
   rmSync(large.runsDir, { recursive: true, force: true });
 }
+if (wanted("rate-limited")) await rateLimitedThroughput(line);
+if (wanted("overhead")) await harnessOverhead(line);
