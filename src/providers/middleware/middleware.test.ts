@@ -146,6 +146,19 @@ describe("withResponseCache", () => {
     expect(model.calls).toBe(1);
   });
 
+  it("makes one call for identical requests in flight at once", async () => {
+    const model = scripted(["only", "second"]);
+    const cached = withResponseCache(model, { directory: temporaryDirectory(), endpoint: "e" });
+    const results = await Promise.all([
+      cached.generate(request),
+      cached.generate(request),
+      cached.generate(request),
+    ]);
+    expect(results.map((result) => result.text)).toEqual(["only", "only", "only"]);
+    expect(results.filter((result) => result.metadata?.cached === true)).toHaveLength(2);
+    expect(model.calls).toBe(1);
+  });
+
   it("keeps repeats (other sample indexes) independent draws", async () => {
     const model = scripted(["first", "second"]);
     const cached = withResponseCache(model, { directory: temporaryDirectory(), endpoint: "e" });

@@ -14,6 +14,17 @@ export function withResponseCache(
   model: LanguageModel,
   options: { directory: string; endpoint: string },
 ): LanguageModel {
+  // Arms of one sample ask for the same prefix turns at about the same time: one call serves all.
+  const inFlight = new Map<string, Promise<GenerateResult>>();
+  const fetchAndStore = async (key: string, file: string, request: GenerateRequest) => {
+    try {
+      const result = await model.generate(request);
+      writeEntry(file, result);
+      return result;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
   return {
     spec: model.spec,
     simulated: model.simulated,
@@ -22,9 +33,12 @@ export function withResponseCache(
       const file = join(options.directory, key.slice(0, 2), `${key}.json`);
       const hit = readEntry(file);
       if (hit) return { ...hit, metadata: { ...hit.metadata, cached: true } };
-      const result = await model.generate(request);
-      writeEntry(file, result);
-      return result;
+      const pending = inFlight.get(key);
+      if (pending)
+        return { ...(await pending), metadata: { ...(await pending).metadata, cached: true } };
+      const call = fetchAndStore(key, file, request);
+      inFlight.set(key, call);
+      return call;
     },
   };
 }
