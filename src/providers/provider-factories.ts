@@ -1,12 +1,26 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
-import { createAnthropicLanguageModel } from "./anthropic/anthropic-language-model.ts";
+import type { GenerateRequest, GenerateResult, LanguageModel } from "../spec/language-model.ts";
 import type { ProviderModel } from "./create-language-model.ts";
-import { createGgufLanguageModel } from "./gguf/gguf-language-model.ts";
 import type { ModelEnvironment } from "./model-environment.ts";
-import {
-  createOpenAIChatLanguageModel,
-  type OpenAIChatFlavour,
-} from "./openai/openai-chat-language-model.ts";
+import type { OpenAIChatFlavour } from "./openai/openai-chat-language-model.ts";
+
+/**
+ * The SDKs and llama.cpp take seconds to import; a model loads its provider's module on its first
+ * call, so commands that never call it (validate, plan, report, the demo) start fast.
+ */
+function lazyModel(spec: string, load: () => Promise<LanguageModel>): LanguageModel {
+  let loaded: Promise<LanguageModel> | undefined;
+  return {
+    spec,
+    simulated: false,
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      loaded ??= load();
+      return (await loaded).generate(request);
+    },
+  };
+}
 
 export const OLLAMA_DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1";
 const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -34,10 +48,13 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
     }
     const apiKey = apiKeyFor(flavour, environment, spec, location);
     const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
-    return {
-      model: createOpenAIChatLanguageModel({ spec, model, apiKey, baseURL, timeoutMs }),
-      endpoint: baseURL,
+    const load = async () => {
+      const { createOpenAIChatLanguageModel } = await import(
+        "./openai/openai-chat-language-model.ts"
+      );
+      return createOpenAIChatLanguageModel({ spec, model, apiKey, baseURL, timeoutMs });
     };
+    return { model: lazyModel(spec, load), endpoint: baseURL };
   };
 }
 
@@ -84,10 +101,13 @@ export function anthropicModel(
   const baseURL =
     settings?.base_url ?? environment.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
   const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
-  return {
-    model: createAnthropicLanguageModel({ spec, model, apiKey: key, baseURL, timeoutMs }),
-    endpoint: baseURL,
+  const load = async () => {
+    const { createAnthropicLanguageModel } = await import(
+      "./anthropic/anthropic-language-model.ts"
+    );
+    return createAnthropicLanguageModel({ spec, model, apiKey: key, baseURL, timeoutMs });
   };
+  return { model: lazyModel(spec, load), endpoint: baseURL };
 }
 
 /** `gguf:PATH`: a local file, run in-process; never downloads anything. */
@@ -95,8 +115,15 @@ export function ggufModel(
   spec: string,
   path: string,
   environment: ModelEnvironment,
+  location: InputLocation,
 ): ProviderModel {
+  const absolutePath = resolve(path);
+  if (!existsSync(absolutePath))
+    throw new InputError(`GGUF model file not found: ${absolutePath}`, location);
   const contextSize = environment.settings[spec]?.context_size;
-  const model = createGgufLanguageModel(spec, path, contextSize ? { contextSize } : {});
-  return { model, endpoint: `gguf:${model.modelPath}` };
+  const load = async () => {
+    const { createGgufLanguageModel } = await import("./gguf/gguf-language-model.ts");
+    return createGgufLanguageModel(spec, absolutePath, contextSize ? { contextSize } : {});
+  };
+  return { model: lazyModel(spec, load), endpoint: `gguf:${absolutePath}` };
 }

@@ -1,5 +1,4 @@
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import type { Cell } from "./analyze-run.ts";
 import { describeFactors } from "./format.ts";
 
@@ -29,6 +28,8 @@ export async function renderArmChart(cells: readonly Cell[], simulated: boolean)
       })),
     );
   if (values.length === 0) return "";
+  // Loaded here, not at the top: vega takes most of a second to import and only reports need it.
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new vega.View(vega.parse(compile(chartSpec(values, simulated)).spec), {
     renderer: "none",
   });

@@ -45,9 +45,10 @@ export async function runExperiment(
     directory,
     runMetadata(runId, experiment, simulated),
     experiment.scenarios.map((s) => s.loaded),
+    plans,
   );
   try {
-    store.planTrials(plans);
+    store.lockForWriting();
     const { stoppedBecause } = await executeTrials(
       store,
       store.unfinishedTrials(),
@@ -75,6 +76,7 @@ export async function resumeRun(
   options: RunOptions & { retryErrors?: boolean },
 ): Promise<RunSummary> {
   const metadata = store.metadata();
+  store.lockForWriting();
   const trials = store.unfinishedTrials({ includeErrors: options.retryErrors === true });
   const { stoppedBecause } = await executeTrials(store, trials, experiment, participants, options);
   return {

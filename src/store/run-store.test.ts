@@ -117,8 +117,12 @@ const complete: TrialResult = {
 describe("RunStore", () => {
   it("reads back exactly what it wrote, and only finished trials", () => {
     const directory = join(temporaryDirectory(), "run-1");
-    const store = RunStore.create(directory, metadata, []);
-    store.planTrials([identity, { ...identity, trialId: "t-2", arm: "rebuttal" }]);
+    const store = RunStore.create(
+      directory,
+      metadata,
+      [],
+      [identity, { ...identity, trialId: "t-2", arm: "rebuttal" }],
+    );
     store.saveTrial(complete);
     store.close();
 
@@ -131,8 +135,7 @@ describe("RunStore", () => {
   });
 
   it("replaces a trial saved twice instead of duplicating its turns", () => {
-    const store = RunStore.create(join(temporaryDirectory(), "run"), metadata, []);
-    store.planTrials([identity]);
+    const store = RunStore.create(join(temporaryDirectory(), "run"), metadata, [], [identity]);
     store.saveTrial(complete);
     const failed: TrialResult = {
       ...identity,
@@ -151,7 +154,7 @@ describe("RunStore", () => {
   });
 
   it("refuses a trial that is not in the plan, writing nothing", () => {
-    const store = RunStore.create(join(temporaryDirectory(), "run"), metadata, []);
+    const store = RunStore.create(join(temporaryDirectory(), "run"), metadata, [], []);
     expect(() => store.saveTrial(complete)).toThrow(/not in this run's plan/);
     const turnCount = store.database.prepare("SELECT COUNT(*) AS n FROM turns").get() as {
       n: number;

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { LoadedScenario } from "../spec/load-scenario.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
 import { readTrials } from "./read-trials.ts";
+import { acquireRunLock } from "./run-lock.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.ts";
 import { type TrialRow, trialIdentityFromRow } from "./trial-row.ts";
 import { writeTrialResult } from "./write-trial-result.ts";
@@ -31,33 +32,46 @@ export interface RunMetadata {
 
 /** One run directory's SQLite database: the plan, every trial, turn, verdict and outcome. */
 export class RunStore {
+  private releaseLock: (() => void) | undefined;
+
   private constructor(
     readonly directory: string,
     readonly database: Database.Database,
   ) {}
 
+  /**
+   * Creates a run directory with its metadata, scenario texts and whole plan, atomically: it is
+   * built under a temporary name and renamed into place, so a kill at any moment leaves either a
+   * complete, resumable run or nothing under the final name.
+   */
   static create(
     directory: string,
     metadata: RunMetadata,
     scenarios: readonly LoadedScenario[],
+    plans: readonly TrialIdentity[],
   ): RunStore {
-    mkdirSync(directory, { recursive: true });
-    const store = new RunStore(directory, openDatabase(join(directory, DATABASE_FILE)));
-    store.database.exec(STORE_SCHEMA);
-    store.database.transaction(() => {
-      const insertMetadata = store.database.prepare(
+    const building = `${directory}.partial`;
+    mkdirSync(building, { recursive: true });
+    const database = openDatabase(join(building, DATABASE_FILE));
+    database.exec(STORE_SCHEMA);
+    database.transaction(() => {
+      const insertMetadata = database.prepare(
         "INSERT INTO run_metadata (key, value) VALUES (?, ?)",
       );
       for (const [key, value] of Object.entries(metadata))
         insertMetadata.run(key, JSON.stringify(value));
-      const insertScenario = store.database.prepare(
+      const insertScenario = database.prepare(
         "INSERT INTO scenarios (scenario_id, content_hash, file, source_json) VALUES (?, ?, ?, ?)",
       );
       for (const scenario of scenarios) {
         insertScenario.run(scenario.spec.id, scenario.contentHash, scenario.file, scenario.source);
       }
     })();
-    return store;
+    insertPlan(database, plans);
+    database.pragma("wal_checkpoint(TRUNCATE)");
+    database.close();
+    renameSync(building, directory);
+    return RunStore.open(directory);
   }
 
   static open(directory: string): RunStore {
@@ -81,26 +95,9 @@ export class RunStore {
     return metadata as RunMetadata;
   }
 
-  /** Records the whole plan up front, so an interrupted run knows exactly what is left. */
+  /** Adds any planned trial the store lacks; trials already there are left as they are. */
   planTrials(plans: readonly TrialIdentity[]): void {
-    const insert = this.database.prepare(
-      `INSERT OR IGNORE INTO trials (trial_id, ordinal, subject, scenario_id, levels_json, arm, sample, seed, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
-    );
-    this.database.transaction(() => {
-      plans.forEach((plan, ordinal) => {
-        insert.run(
-          plan.trialId,
-          ordinal,
-          plan.subject,
-          plan.scenarioId,
-          JSON.stringify(plan.levels),
-          plan.arm,
-          plan.sample,
-          plan.seed,
-        );
-      });
-    })();
+    insertPlan(this.database, plans);
   }
 
   /** Trials still to run, in plan order: pending ones, and errored ones when asked. */
@@ -133,9 +130,37 @@ export class RunStore {
     return readTrials(this.database, verdictSet);
   }
 
+  /** Makes this process the run's only writer until close(); throws RunLockedError otherwise. */
+  lockForWriting(): void {
+    this.releaseLock ??= acquireRunLock(this.directory);
+  }
+
   close(): void {
+    this.releaseLock?.();
+    this.releaseLock = undefined;
     this.database.close();
   }
+}
+
+function insertPlan(database: Database.Database, plans: readonly TrialIdentity[]): void {
+  const insert = database.prepare(
+    `INSERT OR IGNORE INTO trials (trial_id, ordinal, subject, scenario_id, levels_json, arm, sample, seed, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+  );
+  database.transaction(() => {
+    plans.forEach((plan, ordinal) => {
+      insert.run(
+        plan.trialId,
+        ordinal,
+        plan.subject,
+        plan.scenarioId,
+        JSON.stringify(plan.levels),
+        plan.arm,
+        plan.sample,
+        plan.seed,
+      );
+    });
+  })();
 }
 
 function openDatabase(file: string): Database.Database {

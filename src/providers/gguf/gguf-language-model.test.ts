@@ -12,6 +12,8 @@ import { writeRandomGguf } from "./write-random-gguf.ts";
 // The weights are random: the text is gibberish, so these tests check the plumbing only.
 
 const CONTEXT_SIZE = 1024;
+/** node-llama-cpp's default batch: min(context size, 512). */
+const BATCH_SIZE = 512;
 const directory = mkdtempSync(join(tmpdir(), "candor-gguf-model-"));
 const modelPath = join(directory, "tiny-test.gguf");
 const spec = `gguf:${modelPath}`;
@@ -100,27 +102,43 @@ describe("GgufLanguageModel", () => {
     expect(result.text.length).toBeGreaterThan(0);
   });
 
-  it("gives the same text for the same seed, whether the prefix was cached or not", async () => {
-    const first = await model.generate(request({ seed: 5 }));
+  it("gives the same text for the same seed and another text for another seed", async () => {
+    const texts: string[] = [];
+    for (const seed of [5, 5, 6]) {
+      const fresh = new GgufLanguageModel(spec, modelPath, {
+        contextSize: CONTEXT_SIZE,
+        threads: 1,
+      });
+      texts.push((await fresh.generate(request({ seed }))).text);
+      await fresh.close();
+    }
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).not.toBe(texts[0]);
+  });
+
+  it("evaluates only the last token when the same conversation comes again", async () => {
+    await model.generate(request({ seed: 5 }));
     const cached = await model.generate(request({ seed: 5 }));
     expect(metadataOf(cached).evaluatedPromptTokens).toBe(1);
-    const other = await model.generate(request({ seed: 6 }));
-    const fresh = new GgufLanguageModel(spec, modelPath, { contextSize: CONTEXT_SIZE, threads: 1 });
-    const uncached = await fresh.generate(request({ seed: 5 }));
-    await fresh.close();
-    expect(metadataOf(uncached).reusedPromptTokens).toBe(0);
-    expect(cached.text).toBe(first.text);
-    expect(uncached.text).toBe(first.text);
-    expect(other.text).not.toBe(first.text);
+    expect(metadataOf(cached).reusedPromptTokens).toBe(metadataOf(cached).promptTokens - 1);
   });
 
   it("runs concurrent calls one at a time with the same results as in sequence", async () => {
+    // Reproducible reuse: a text must not depend on which call ran before it.
+    const reproducible = new GgufLanguageModel(spec, modelPath, {
+      contextSize: CONTEXT_SIZE,
+      threads: 1,
+      prefixReuse: "reproducible",
+    });
     const seeds = [11, 12, 13];
-    const concurrent = await Promise.all(seeds.map((seed) => model.generate(request({ seed }))));
+    const concurrent = await Promise.all(
+      seeds.map((seed) => reproducible.generate(request({ seed }))),
+    );
     for (const [index, seed] of seeds.entries()) {
-      const sequential = await model.generate(request({ seed }));
+      const sequential = await reproducible.generate(request({ seed }));
       expect(concurrent[index]?.text).toBe(sequential.text);
     }
+    await reproducible.close();
   });
 
   it("evaluates only the new tokens when a call extends the previous conversation", async () => {
@@ -158,6 +176,37 @@ describe("GgufLanguageModel", () => {
     expect(metadataOf(rebuttal).evaluatedPromptTokens).toBeLessThan(
       metadataOf(rebuttal).promptTokens - sharedTokens + 5,
     );
+  });
+
+  it("in reproducible mode keeps only whole batches and writes what a fresh context writes", async () => {
+    const options = { contextSize: CONTEXT_SIZE, threads: 1 } as const;
+    const reproducible = new GgufLanguageModel(spec, modelPath, {
+      ...options,
+      prefixReuse: "reproducible",
+    });
+    const opening: ChatMessage[] = [
+      { role: "system", content: "Think step by step, then answer. ".repeat(40) },
+      { role: "user", content: "First question?" },
+    ];
+    const first = await reproducible.generate(request({ messages: opening, maxTokens: 8 }));
+    expect(metadataOf(first).promptTokens).toBeGreaterThan(BATCH_SIZE);
+    const followup: ChatMessage[] = [
+      ...opening,
+      { role: "assistant", content: first.text },
+      { role: "user", content: "Second question?" },
+    ];
+    const second = await reproducible.generate(request({ messages: followup, maxTokens: 8 }));
+    const again = await reproducible.generate(request({ messages: followup, maxTokens: 8 }));
+    await reproducible.close();
+    const fresh = new GgufLanguageModel(spec, modelPath, options);
+    const reference = await fresh.generate(request({ messages: followup, maxTokens: 8 }));
+    await fresh.close();
+    for (const result of [second, again]) {
+      const { promptTokens, evaluatedPromptTokens, reusedPromptTokens } = metadataOf(result);
+      expect(reusedPromptTokens).toBe(BATCH_SIZE);
+      expect(evaluatedPromptTokens).toBe(promptTokens - BATCH_SIZE);
+      expect(result.text).toBe(reference.text);
+    }
   });
 
   it("constrains structured output to valid JSON for the schema", async () => {
@@ -240,10 +289,13 @@ describe("GgufLanguageModel", () => {
   });
 
   it("works again after every model was closed", async () => {
-    const before = await model.generate(request({ seed: 9 }));
+    const fresh = new GgufLanguageModel(spec, modelPath, { contextSize: CONTEXT_SIZE, threads: 1 });
+    const before = await fresh.generate(request({ seed: 9 }));
+    await model.generate(request({ seed: 9 }));
     await closeAllGgufModels();
     const after = await model.generate(request({ seed: 9 }));
-    expect(after.text).toBe(before.text);
     expect(metadataOf(after).reusedPromptTokens).toBe(0);
+    expect(after.text).toBe(before.text);
+    await fresh.close();
   });
 });

@@ -29,7 +29,21 @@ export interface GgufModelOptions {
   contextSize?: number;
   /** CPU threads for evaluation. Default: the cores llama.cpp finds useful for math. */
   threads?: number;
+  /**
+   * How much of the previous evaluation a call keeps. `all` (default): every shared token.
+   * `reproducible`: only whole batches of the previous prompt, so that every token is computed
+   * exactly as in a fresh evaluation and a request gives the same text whatever ran before it; it
+   * re-evaluates the previous reply and up to one batch of the shared prompt.
+   */
+  prefixReuse?: PrefixReuse;
 }
+
+/**
+ * llama.cpp computes a token evaluated alone (each generated token) with other kernels than a
+ * token in a batch; the logits differ in the 7th digit, enough to change a sampled token now and
+ * then. `all` reuses such tokens; `reproducible` does not.
+ */
+export type PrefixReuse = "all" | "reproducible";
 
 export const DEFAULT_CONTEXT_SIZE = 4096;
 
@@ -40,6 +54,8 @@ interface Session {
   sequence: LlamaContextSequence;
   chat: LlamaChat;
   chatWrapper: ChatWrapper;
+  /** Leading tokens of the sequence that were evaluated in batches (the last call's prompt). */
+  batchEvaluatedTokens: number;
 }
 
 /**
@@ -57,6 +73,7 @@ export class GgufLanguageModel implements LanguageModel {
   readonly modelPath: string;
   private readonly contextSize: number | undefined;
   private readonly threads: number | undefined;
+  private readonly prefixReuse: PrefixReuse;
   private readonly queue = new SerialQueue();
   private sessionOpening: Promise<Session> | undefined;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
@@ -69,6 +86,7 @@ export class GgufLanguageModel implements LanguageModel {
     this.modelPath = resolve(modelPath);
     this.contextSize = options.contextSize;
     this.threads = options.threads;
+    this.prefixReuse = options.prefixReuse ?? "all";
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {
@@ -106,7 +124,7 @@ export class GgufLanguageModel implements LanguageModel {
     const history = toChatHistory(request.messages);
     const prompt = promptTokens(session, history);
     const room = this.roomToGenerate(session, prompt.length);
-    const reusedPromptTokens = await reusePrefix(session.sequence, prompt);
+    const reusedPromptTokens = await reusePrefix(session, prompt, this.prefixReuse);
     const grammar = request.structuredOutput
       ? await this.grammarFor(request.structuredOutput)
       : undefined;
@@ -125,6 +143,7 @@ export class GgufLanguageModel implements LanguageModel {
         outputTokens += chunk.tokens.length;
       },
     });
+    session.batchEvaluatedTokens = prompt.length;
     const decoded = session.sequence.tokenMeter.diff(meterBefore);
     const reasoning = thoughtText(response);
     return {
@@ -143,6 +162,7 @@ export class GgufLanguageModel implements LanguageModel {
         contextSize: session.context.contextSize,
         chatWrapper: session.chatWrapper.wrapperName,
         stopReason: response.metadata.stopReason,
+        prefixReuse: this.prefixReuse,
         waitMs,
       },
     };
@@ -190,7 +210,14 @@ export class GgufLanguageModel implements LanguageModel {
     });
     const sequence = context.getSequence();
     const chat = new LlamaChat({ contextSequence: sequence });
-    return { model, context, sequence, chat, chatWrapper: chat.chatWrapper };
+    return {
+      model,
+      context,
+      sequence,
+      chat,
+      chatWrapper: chat.chatWrapper,
+      batchEvaluatedTokens: 0,
+    };
   }
 
   private grammarFor(output: NonNullable<GenerateRequest["structuredOutput"]>) {
@@ -259,14 +286,27 @@ function promptTokens(session: Session, history: ChatHistoryItem[]): Token[] {
 }
 
 /**
- * Drops whatever the sequence holds beyond the longest prefix it shares with the prompt (minus
- * the prompt's last token, which must be evaluated to get the next token's logits) and returns
- * how many prompt tokens stay evaluated. node-llama-cpp does the same inside `generateResponse`;
- * doing it first makes the count exact.
+ * Drops whatever the sequence holds beyond the part of the prompt it keeps and returns how many
+ * prompt tokens stay evaluated. The prompt's last token is always evaluated (its logits give the
+ * first reply token). node-llama-cpp's `generateResponse` then evaluates only the rest; aligning
+ * the sequence first makes the count exact.
  */
-async function reusePrefix(sequence: LlamaContextSequence, prompt: Token[]): Promise<number> {
-  await sequence.adaptStateToTokens(prompt.slice(0, -1), false);
-  return sequence.nextTokenIndex;
+async function reusePrefix(session: Session, prompt: Token[], mode: PrefixReuse): Promise<number> {
+  const keep = mode === "all" ? prompt.length - 1 : reproducibleReuse(session, prompt);
+  session.batchEvaluatedTokens = 0; // until this call's prompt is evaluated
+  await session.sequence.adaptStateToTokens(prompt.slice(0, keep), false);
+  return session.sequence.nextTokenIndex;
+}
+
+/**
+ * The shared prefix cut to whole batches of the previous prompt: evaluating from there splits
+ * the rest into the same batches as a fresh evaluation, so every token is computed alike.
+ */
+function reproducibleReuse(session: Session, prompt: Token[]): number {
+  const { firstDifferentIndex } = session.sequence.compareContextTokens(prompt);
+  const limit = Math.min(firstDifferentIndex, session.batchEvaluatedTokens, prompt.length - 1);
+  const batchSize = session.context.batchSize;
+  return Math.floor(limit / batchSize) * batchSize;
 }
 
 function finishReason(response: LlamaChatResponse): string {

@@ -1,0 +1,129 @@
+/**
+ * Runs that survive kill -9: a run killed at many moments and resumed each time ends with exactly
+ * the planned trials, all complete, none twice. And one writer per run directory.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SeededRandom } from "../src/providers/sim/seeded-random.ts";
+import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+
+const EXPERIMENT_ARGS = ["experiments/paper.yaml", "--samples", "150"];
+
+function start(args: string[]): ChildProcess {
+  return spawn(process.execPath, ["bin/candor.js", ...args], {
+    cwd: REPOSITORY_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stderr })),
+  );
+}
+
+function candorSync(args: string[]) {
+  return spawnSync(process.execPath, ["bin/candor.js", ...args], {
+    cwd: REPOSITORY_ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+}
+
+/** The run directory once it exists under its final name (it appears atomically). */
+function runDirectory(runsDir: string): string | undefined {
+  const names = existsSync(runsDir)
+    ? readdirSync(runsDir).filter((name) => !name.endsWith(".partial"))
+    : [];
+  expect(names.length).toBeLessThanOrEqual(1);
+  return names[0] ? join(runsDir, names[0]) : undefined;
+}
+
+const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+describe("kill -9 and resume", () => {
+  it("completes exactly the planned trials after ten kills at random moments", async () => {
+    const runsDir = temporaryDirectory();
+    const random = new SeededRandom(20261125);
+    const kills: number[] = [];
+    const completedAfterKill: number[] = [];
+    // At least ten kills, and until three of them have landed mid-run (bounded either way).
+    const midRunKills = () =>
+      new Set(completedAfterKill.filter((count) => count > 0 && count < 6000)).size;
+    while ((kills.length < 10 || midRunKills() < 3) && kills.length < 25) {
+      const directory = runDirectory(runsDir);
+      const child = start(
+        directory
+          ? ["resume", directory, "--quiet"]
+          : ["run", ...EXPERIMENT_ARGS, "--quiet", "--runs-dir", runsDir],
+      );
+      const exit = finished(child);
+      const delay = Math.round(1000 + random.next() * 1500);
+      await sleep(delay);
+      child.kill("SIGKILL");
+      kills.push(delay);
+      await exit;
+      const listing = candorSync(["ls", "--runs-dir", runsDir]).stdout;
+      completedAfterKill.push(Number(/complete (\d+)/.exec(listing)?.[1] ?? 0));
+    }
+    // The kills must land mid-run, between trials being written, not all before or after the run.
+    const midRun = completedAfterKill.filter((count) => count > 0 && count < 6000);
+    expect(
+      new Set(midRun).size,
+      `completed after each kill: ${completedAfterKill.join(", ")}`,
+    ).toBeGreaterThanOrEqual(3);
+    const directory = runDirectory(runsDir) ?? "";
+    expect(directory, `no run directory after kills at ${kills.join(", ")} ms`).not.toBe("");
+    const last = await finished(start(["resume", directory, "--quiet"]));
+    expect(last.stderr).toBe("");
+    expect(last.code).toBe(0);
+
+    const planned = JSON.parse(candorSync(["plan", ...EXPERIMENT_ARGS, "--json"]).stdout).trials;
+    const trials = candorSync(["export", directory, "--format", "jsonl"])
+      .stdout.trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(trials).toHaveLength(planned);
+    expect(new Set(trials.map((trial: { trial_id: string }) => trial.trial_id)).size).toBe(planned);
+    expect(trials.every((trial: { status: string }) => trial.status === "complete")).toBe(true);
+    for (const trial of trials as Array<{ turns: Array<{ index: number }> }>) {
+      expect(trial.turns.map((turn) => turn.index)).toEqual(
+        trial.turns.map((_turn, index) => index),
+      );
+    }
+  }, 180_000);
+
+  it("lets one process write a run; a second is told which process holds it", async () => {
+    const runsDir = temporaryDirectory();
+    const writer = start([
+      "run",
+      "experiments/paper.yaml",
+      "--samples",
+      "300",
+      "--quiet",
+      "--runs-dir",
+      runsDir,
+    ]);
+    const writerExit = finished(writer);
+    let directory: string | undefined;
+    while (!directory || !existsSync(join(directory, "run.lock"))) {
+      await sleep(50);
+      directory = runDirectory(runsDir);
+    }
+    const second = candorSync(["resume", directory, "--quiet"]);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(`is being written by process ${writer.pid}`);
+
+    writer.kill("SIGKILL");
+    await writerExit;
+    const after = candorSync(["resume", directory, "--quiet"]);
+    expect(after.stderr).toBe("");
+    expect(after.status).toBe(0);
+  }, 180_000);
+});
