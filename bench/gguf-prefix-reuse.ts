@@ -2,9 +2,11 @@
  * `npx tsx bench/gguf-prefix-reuse.ts [--samples N] [--max-tokens N] [--preset NAME]`: plays the
  * bundled paper experiment against a random-weight GGUF (tiny-test by default) and counts the
  * prompt tokens llama.cpp evaluates per trial
- *   - with prefix reuse, trials one at a time (arms of a sample and follow-ups share prefixes),
- *   - with prefix reuse, 16 trials in flight (as the runner's default concurrency interleaves them),
- *   - without reuse (a fresh context for every call).
+ *   - reusing every shared token (`prefixReuse: "all"`) or only whole batches of the previous
+ *     prompt (`"reproducible"`), with trials one at a time (arms of a sample and follow-ups share
+ *     prefixes) or 16 in flight (the runner's default concurrency interleaves them),
+ *   - without reuse (a fresh context for every call),
+ * and how many generated texts equal those of the fresh evaluation (same seeds).
  * Token counts do not depend on the weights; times do (and on the machine's load). Not a test.
  */
 
@@ -12,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { GgufLanguageModel } from "../src/providers/gguf/gguf-language-model.ts";
+import { GgufLanguageModel, type PrefixReuse } from "../src/providers/gguf/gguf-language-model.ts";
 import { closeAllGgufModels } from "../src/providers/gguf/load-gguf-model.ts";
 import {
   RANDOM_GGUF_PRESETS,
@@ -39,13 +41,15 @@ interface CallRecord {
 interface Mode {
   name: string;
   concurrency: number;
-  freshContextPerCall: boolean;
+  prefixReuse: PrefixReuse | "none";
 }
 
 const MODES: Mode[] = [
-  { name: "reuse, 1 trial at a time", concurrency: 1, freshContextPerCall: false },
-  { name: "reuse, 16 trials in flight", concurrency: 16, freshContextPerCall: false },
-  { name: "no reuse (fresh context per call)", concurrency: 1, freshContextPerCall: true },
+  { name: "reuse all, 1 trial at a time", concurrency: 1, prefixReuse: "all" },
+  { name: "reuse all, 16 trials in flight", concurrency: 16, prefixReuse: "all" },
+  { name: "reproducible, 1 trial at a time", concurrency: 1, prefixReuse: "reproducible" },
+  { name: "reproducible, 16 trials in flight", concurrency: 16, prefixReuse: "reproducible" },
+  { name: "no reuse (fresh context per call)", concurrency: 1, prefixReuse: "none" },
 ];
 
 /** Wraps the model to record each call's token counts; optionally drops its context after each. */
@@ -63,7 +67,7 @@ function recordingSubject(model: GgufLanguageModel, mode: Mode, calls: CallRecor
         evaluatedPromptTokens: metadata.evaluatedPromptTokens,
         outputTokens: result.usage.outputTokens,
       });
-      if (mode.freshContextPerCall) await model.close();
+      if (mode.prefixReuse === "none") await model.close();
       return result;
     },
   };
@@ -77,7 +81,11 @@ function callKey(request: GenerateRequest): string {
 
 async function runMode(experiment: LoadedExperiment, modelPath: string, mode: Mode) {
   const spec = `gguf:${modelPath}`;
-  const model = new GgufLanguageModel(spec, modelPath, { contextSize: 8192, threads: 1 });
+  const model = new GgufLanguageModel(spec, modelPath, {
+    contextSize: 8192,
+    threads: 1,
+    prefixReuse: mode.prefixReuse === "reproducible" ? "reproducible" : "all",
+  });
   const calls: CallRecord[] = [];
   const subject = recordingSubject(model, mode, calls);
   const scenarios = new Map(experiment.scenarios.map((s) => [s.loaded.spec.id, s]));
@@ -125,7 +133,7 @@ function report(mode: Mode, outcome: Awaited<ReturnType<typeof runMode>>): strin
   const evaluated = sum(calls, "evaluatedPromptTokens");
   const perTrial = (value: number) => (value / trials).toFixed(0).padStart(6);
   return [
-    mode.name.padEnd(34),
+    mode.name.padEnd(36),
     `${calls.length} calls`,
     `prompt/trial ${perTrial(prompt)}`,
     `evaluated/trial ${perTrial(evaluated)}`,

@@ -45,7 +45,9 @@ export async function rateLimitedThroughput(line: (text: string) => void): Promi
   try {
     const { seconds, summary } = await runAgainstStub(stub.baseURL, 16, 64);
     const rejected = stub.requests.length - answered;
-    const ideal = answered / (perMinute / 60);
+    // With a 60 s sliding window the best possible schedule sends a full window at once, waits for
+    // it to slide, and so on: the last window starts at floor((n - 1) / limit) minutes.
+    const ideal = Math.floor((answered - 1) / perMinute) * 60 + 0.2;
     line(
       `(a) rate-limited stub (200 ms latency, ${perMinute} requests/min): ${answered} calls answered (+${rejected} rejected with 429) in ${seconds.toFixed(1)} s; ` +
         `limit-bound ideal ${ideal.toFixed(1)} s = ${((100 * ideal) / seconds).toFixed(0)}% of ideal; trials ${summary.counts.complete} complete, ${summary.counts.error} error`,
