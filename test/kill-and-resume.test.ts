@@ -126,4 +126,36 @@ describe("kill -9 and resume", () => {
     expect(after.stderr).toBe("");
     expect(after.status).toBe(0);
   }, 180_000);
+
+  it("stops cleanly on Ctrl-C, writes what was in flight, and says how to resume", async () => {
+    const runsDir = temporaryDirectory();
+    const child = start([
+      "run",
+      "experiments/paper.yaml",
+      "--samples",
+      "300",
+      "--quiet",
+      "--runs-dir",
+      runsDir,
+    ]);
+    let stdout = "";
+    child.stdout?.on("data", (chunk) => (stdout += chunk));
+    const exit = finished(child);
+    let directory: string | undefined;
+    while (!directory) {
+      await sleep(50);
+      directory = runDirectory(runsDir);
+    }
+    await sleep(1000);
+    child.kill("SIGINT");
+    const { code, stderr } = await exit;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/stopped: interrupted; finish with: candor resume \S+/);
+    const counts = /trials (\d+) complete, 0 error, (\d+) pending/.exec(stdout);
+    expect(Number(counts?.[1])).toBeGreaterThan(0);
+    expect(Number(counts?.[2])).toBeGreaterThan(0);
+    const resumed = candorSync(["resume", directory, "--quiet"]);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toMatch(/trials 12000 complete, 0 error, 0 pending/);
+  }, 180_000);
 });

@@ -24,6 +24,6 @@ export function registerDemoCommand(program: Command, exitCode: ExitCodeHolder):
         subject: ["sim:default"],
       });
       const summary = await runExperiment(experiment, participants, { runsDir: options.runsDir });
-      exitCode.value = await finishRun(summary);
+      exitCode.value = await finishRun(summary, "quiet");
     });
 }

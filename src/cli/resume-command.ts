@@ -6,12 +6,20 @@ import { modelEnvironment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR, wholeNumber } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
-import { finishRun, runOptions, withInterruptHandling } from "./run-command.ts";
+import {
+  dollars,
+  finishRun,
+  progressMode,
+  runOptions,
+  withInterruptHandling,
+  withProgress,
+} from "./run-command.ts";
 
 interface ResumeOptions {
   runsDir: string;
   retryErrors?: boolean;
   quiet?: boolean;
+  json?: boolean;
   maxCost?: number;
   baseUrl?: string;
   maxConcurrency?: number;
@@ -28,10 +36,11 @@ export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder
     .option("--retry-errors", "also run again the trials that ended in error")
     .option("--base-url <url>", "server for openai-style models without a base_url of their own")
     .option("--max-concurrency <n>", "model calls in flight at once", wholeNumber)
-    .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", Number)
+    .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", dollars)
     .option("--no-cache", "neither read nor write the response cache")
     .option("--cache-dir <dir>", "response cache directory")
-    .option("--quiet", "no progress lines")
+    .option("--quiet", "no progress display")
+    .option("--json", "newline-delimited JSON progress events on stdout, then a run-end event")
     .action(async (run: string, options: ResumeOptions) => {
       const store = openRun(run, options.runsDir);
       let summary: Awaited<ReturnType<typeof resumeRun>>;
@@ -42,15 +51,17 @@ export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder
           {},
           modelEnvironment(experiment, options),
         );
-        summary = await withInterruptHandling((signal) =>
-          resumeRun(store, experiment, participants, {
-            ...runOptions(options, signal),
-            retryErrors: options.retryErrors === true,
-          }),
+        summary = await withProgress(options, (reporter) =>
+          withInterruptHandling((signal) =>
+            resumeRun(store, experiment, participants, {
+              ...runOptions(options, signal, reporter),
+              retryErrors: options.retryErrors === true,
+            }),
+          ),
         );
       } finally {
         store.close();
       }
-      exitCode.value = await finishRun(summary);
+      exitCode.value = await finishRun(summary, progressMode(options));
     });
 }

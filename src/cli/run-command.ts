@@ -16,15 +16,18 @@ import {
 } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
-import { progressPrinter } from "./progress-printer.ts";
+import {
+  createProgressReporter,
+  type ProgressMode,
+  type ProgressReporter,
+} from "./progress-printer.ts";
 
 /** Above this estimated ceiling (or with an unknown price), a run asks first unless --yes. */
 const CONFIRM_ABOVE_USD = Number(process.env.CANDOR_CONFIRM_ABOVE_USD ?? 5);
 
-export interface RunCommandOptions extends ExperimentOptions {
+export interface RunCommandOptions extends ExperimentOptions, ProgressOptions {
   runsDir: string;
   yes?: boolean;
-  quiet?: boolean;
   maxCost?: number;
 }
 
@@ -37,26 +40,55 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
     .option("--runs-dir <dir>", "where run directories go", DEFAULT_RUNS_DIR)
     .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", dollars)
     .option("--yes", "do not ask for confirmation when the estimated cost is high or unknown")
-    .option("--quiet", "no progress lines")
+    .option("--quiet", "no progress display")
+    .option("--json", "newline-delimited JSON progress events on stdout, then a run-end event")
     .action(async (file: string, options: RunCommandOptions) => {
       const { experiment, participants } = prepareExperiment(file, options);
       await confirmCost(experiment, participants, options.yes === true);
-      const summary = await withInterruptHandling((signal) =>
-        runExperiment(experiment, participants, runOptions(options, signal)),
+      const summary = await withProgress(options, (reporter) =>
+        withInterruptHandling((signal) =>
+          runExperiment(experiment, participants, runOptions(options, signal, reporter)),
+        ),
       );
-      exitCode.value = await finishRun(summary);
+      exitCode.value = await finishRun(summary, progressMode(options));
     });
 }
 
+export interface ProgressOptions {
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function progressMode(options: ProgressOptions): ProgressMode {
+  if (options.json) return "json";
+  if (options.quiet) return "quiet";
+  return "bars";
+}
+
+/** Runs `work` with progress shown as asked; bars and lines go to stderr, JSON events to stdout. */
+export async function withProgress<Result>(
+  options: ProgressOptions,
+  work: (reporter: ProgressReporter) => Promise<Result>,
+): Promise<Result> {
+  const mode = progressMode(options);
+  const reporter = createProgressReporter(mode, mode === "json" ? process.stdout : process.stderr);
+  try {
+    return await work(reporter);
+  } finally {
+    reporter.stop();
+  }
+}
+
 export function runOptions(
-  options: { runsDir: string; quiet?: boolean; maxCost?: number },
+  options: { runsDir: string; maxCost?: number },
   signal: AbortSignal,
+  reporter: ProgressReporter,
 ): RunOptions {
   return {
     runsDir: options.runsDir,
     signal,
     ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
-    ...(options.quiet ? {} : { onTrialDone: progressPrinter(process.stderr) }),
+    onTrialDone: (result, done, total, cost) => reporter.trialDone(result, done, total, cost),
   };
 }
 
@@ -110,7 +142,7 @@ async function confirmCost(
 }
 
 /** Writes the report and prints where everything is; a run with errored trials exits 1. */
-export async function finishRun(summary: RunSummary): Promise<number> {
+export async function finishRun(summary: RunSummary, mode: ProgressMode): Promise<number> {
   const store = RunStore.open(summary.directory);
   try {
     const { markdownPath, htmlPath } = await writeReport(store);
@@ -122,7 +154,9 @@ export async function finishRun(summary: RunSummary): Promise<number> {
       `report ${htmlPath}`,
       `report ${markdownPath}`,
     ];
-    process.stdout.write(`${lines.join("\n")}\n`);
+    if (mode === "json")
+      process.stdout.write(`${JSON.stringify(runEndEvent(summary, htmlPath, markdownPath))}\n`);
+    else process.stdout.write(`${lines.join("\n")}\n`);
     if (summary.stoppedBecause) {
       process.stderr.write(
         `candor: stopped: ${summary.stoppedBecause}; finish with: candor resume ${summary.directory}\n`,
@@ -139,7 +173,20 @@ export async function finishRun(summary: RunSummary): Promise<number> {
   }
 }
 
-function dollars(value: string): number {
+function runEndEvent(summary: RunSummary, htmlPath: string, markdownPath: string) {
+  return {
+    event: "run-end",
+    run_id: summary.runId,
+    directory: summary.directory,
+    simulated: summary.simulated,
+    ...summary.counts,
+    report_html: htmlPath,
+    report_md: markdownPath,
+    stopped_because: summary.stoppedBecause ?? null,
+  };
+}
+
+export function dollars(value: string): number {
   const amount = Number(value);
   if (!Number.isFinite(amount) || amount <= 0)
     throw new InvalidArgumentError("expected an amount in US dollars above 0");

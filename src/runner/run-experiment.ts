@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
@@ -130,6 +131,8 @@ export async function executeTrials(
       }
       store.saveTrial(result);
       meter.add(result);
+      // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
+      await yieldToEventLoop();
       options.onTrialDone?.(result, ++done, trials.length, meter.totalUsd);
     }
   };

@@ -125,24 +125,8 @@ export class GgufLanguageModel implements LanguageModel {
     const prompt = promptTokens(session, history);
     const room = this.roomToGenerate(session, prompt.length);
     const reusedPromptTokens = await reusePrefix(session, prompt, this.prefixReuse);
-    const grammar = request.structuredOutput
-      ? await this.grammarFor(request.structuredOutput)
-      : undefined;
     const meterBefore = session.sequence.tokenMeter.getState();
-    let outputTokens = 0;
-    const response = await session.chat.generateResponse(history, {
-      maxTokens: Math.min(request.maxTokens, room),
-      temperature: request.temperature,
-      topP: request.topP,
-      topK: 0,
-      repeatPenalty: false,
-      seed: request.seed,
-      ...(grammar ? { grammar } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      onResponseChunk: (chunk) => {
-        outputTokens += chunk.tokens.length;
-      },
-    });
+    const { response, outputTokens } = await this.writeReply(session, history, request, room);
     session.batchEvaluatedTokens = prompt.length;
     const decoded = session.sequence.tokenMeter.diff(meterBefore);
     const reasoning = thoughtText(response);
@@ -166,6 +150,33 @@ export class GgufLanguageModel implements LanguageModel {
         waitMs,
       },
     };
+  }
+
+  /** Samples the assistant turn, at most `room` tokens, grammar-constrained for structured output. */
+  private async writeReply(
+    session: Session,
+    history: ChatHistoryItem[],
+    request: GenerateRequest,
+    room: number,
+  ): Promise<{ response: LlamaChatResponse; outputTokens: number }> {
+    const grammar = request.structuredOutput
+      ? await this.grammarFor(request.structuredOutput)
+      : undefined;
+    let outputTokens = 0;
+    const response = await session.chat.generateResponse(history, {
+      maxTokens: Math.min(request.maxTokens, room),
+      temperature: request.temperature,
+      topP: request.topP,
+      topK: 0,
+      repeatPenalty: false,
+      seed: request.seed,
+      ...(grammar ? { grammar } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      onResponseChunk: (chunk) => {
+        outputTokens += chunk.tokens.length;
+      },
+    });
+    return { response, outputTokens };
   }
 
   /**
@@ -312,9 +323,8 @@ function reproducibleReuse(session: Session, prompt: Token[]): number {
 function finishReason(response: LlamaChatResponse): string {
   const reason = response.metadata.stopReason;
   if (reason === "maxTokens") return "length";
-  if (reason === "eogToken" || reason === "stopGenerationTrigger") return "stop";
-  if (reason === "customStopTrigger") return "stop";
-  return reason;
+  const stops: readonly string[] = ["eogToken", "stopGenerationTrigger", "customStopTrigger"];
+  return stops.includes(reason) ? "stop" : reason;
 }
 
 /** Reasoning the chat wrapper split off as thought segments (e.g. `<think>` of Qwen3). */
