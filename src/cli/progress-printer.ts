@@ -32,7 +32,7 @@ function terminalBars(out: Writable): ProgressReporter {
     {
       stream: out as NodeJS.WritableStream,
       format:
-        " {subject} |{bar}| {value}/{total} trials | {rate}/s | ETA {eta_formatted} | errors {errors} | ${cost}",
+        " {subject} |{bar}| {value}/{total} trials | {rate}/s | ETA {eta_formatted} | errors {errors} | cost {cost} USD",
       hideCursor: true,
       clearOnComplete: false,
     },
