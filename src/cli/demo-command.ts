@@ -5,7 +5,7 @@ import { runExperiment } from "../runner/run-experiment.ts";
 import { prepareExperiment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
-import { finishRun } from "./run-command.ts";
+import { finishRun } from "./run-session.ts";
 
 export const BUNDLED_EXPERIMENT = resolve(
   dirname(fileURLToPath(import.meta.url)),

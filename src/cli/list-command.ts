@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename } from "node:path";
 import type { Command } from "commander";
-import { DATABASE_FILE, RunStore } from "../store/run-store.ts";
+import { runDirectories } from "../store/find-runs.ts";
+import { RunStore } from "../store/run-store.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 
 export function registerListCommand(program: Command): void {
@@ -15,15 +15,11 @@ export function registerListCommand(program: Command): void {
 }
 
 export function listRuns(runsDir: string): string[] {
-  if (!existsSync(runsDir)) return [];
-  const directories = readdirSync(runsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(runsDir, entry.name, DATABASE_FILE)))
-    .map((entry) => entry.name)
-    .sort();
-  return directories.map((name) => describeRun(join(runsDir, name), name));
+  return runDirectories(runsDir).map((directory) => describeRun(directory));
 }
 
-function describeRun(directory: string, name: string): string {
+function describeRun(directory: string): string {
+  const name = basename(directory);
   try {
     const store = RunStore.open(directory);
     try {

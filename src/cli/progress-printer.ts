@@ -1,11 +1,12 @@
 import type { Writable } from "node:stream";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
+import type { RunProgress } from "../runner/run-experiment.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 
 export type ProgressMode = "bars" | "lines" | "json" | "quiet";
 
 export interface ProgressReporter {
-  trialDone(result: TrialResult, done: number, total: number, costUsd: number): void;
+  trialDone(result: TrialResult, progress: RunProgress): void;
   stop(): void;
 }
 
@@ -32,7 +33,7 @@ function terminalBars(out: Writable): ProgressReporter {
     {
       stream: out as NodeJS.WritableStream,
       format:
-        " {subject} |{bar}| {value}/{total} trials | {rate}/s | ETA {eta_formatted} | errors {errors} | cost {cost} USD",
+        " {subject} |{bar}| {value}/{total} trials | {rate}/s | ETA {eta_formatted} | errors {errors} | in flight ≤{concurrency} | {tokens} tokens | {cost} USD",
       hideCursor: true,
       clearOnComplete: false,
     },
@@ -43,7 +44,7 @@ function terminalBars(out: Writable): ProgressReporter {
     { bar: SingleBar; done: number; errors: number; started: number }
   >();
   return {
-    trialDone(result, _done, total, costUsd) {
+    trialDone(result, { total, costUsd, tokens, concurrency }) {
       let entry = bySubject.get(result.subject);
       if (!entry) {
         entry = {
@@ -59,6 +60,8 @@ function terminalBars(out: Writable): ProgressReporter {
       const value = entry.done;
       const seconds = (Date.now() - entry.started) / 1000;
       entry.bar.update(value, {
+        concurrency: concurrency || "–",
+        tokens,
         errors: entry.errors,
         cost: costUsd.toFixed(4),
         rate: seconds > 0 ? (value / seconds).toFixed(1) : "–",
@@ -73,7 +76,7 @@ function plainLines(out: Writable, intervalMs = 2000): ProgressReporter {
   const started = Date.now();
   let lastPrinted = 0;
   return {
-    trialDone(result, done, total, costUsd) {
+    trialDone(result, { done, total, costUsd, tokens, concurrency }) {
       Object.assign(tally, {
         done,
         total,
@@ -85,8 +88,9 @@ function plainLines(out: Writable, intervalMs = 2000): ProgressReporter {
       const seconds = (now - started) / 1000;
       const rate = seconds > 0 ? done / seconds : 0;
       const eta = rate > 0 ? `${Math.ceil((total - done) / rate)} s` : "–";
+      const inFlight = concurrency ? `, in flight ≤${concurrency}` : "";
       out.write(
-        `progress ${done}/${total} trials, ${tally.errors} errors, ${rate.toFixed(1)} trials/s, ETA ${eta}, $${costUsd.toFixed(4)}\n`,
+        `progress ${done}/${total} trials, ${tally.errors} errors, ${rate.toFixed(1)} trials/s, ETA ${eta}${inFlight}, ${tokens} tokens, $${costUsd.toFixed(4)}\n`,
       );
     },
     stop() {},
@@ -97,7 +101,7 @@ function plainLines(out: Writable, intervalMs = 2000): ProgressReporter {
 function jsonEvents(out: Writable): ProgressReporter {
   let errors = 0;
   return {
-    trialDone(result, done, total, costUsd) {
+    trialDone(result, { done, total, costUsd, tokens, concurrency }) {
       if (result.status === "error") errors += 1;
       const event = {
         event: "trial-done",
@@ -107,6 +111,8 @@ function jsonEvents(out: Writable): ProgressReporter {
         done,
         total,
         errors,
+        tokens,
+        concurrency,
         cost_usd: costUsd,
       };
       out.write(`${JSON.stringify(event)}\n`);

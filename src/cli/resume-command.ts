@@ -13,9 +13,9 @@ import {
   runOptions,
   withInterruptHandling,
   withProgress,
-} from "./run-command.ts";
+} from "./run-session.ts";
 
-interface ResumeOptions {
+export interface ResumeOptions {
   runsDir: string;
   retryErrors?: boolean;
   quiet?: boolean;
@@ -42,26 +42,27 @@ export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder
     .option("--quiet", "no progress display")
     .option("--json", "newline-delimited JSON progress events on stdout, then a run-end event")
     .action(async (run: string, options: ResumeOptions) => {
-      const store = openRun(run, options.runsDir);
-      let summary: Awaited<ReturnType<typeof resumeRun>>;
-      try {
-        const experiment = loadRunExperiment(store);
-        const participants = createParticipants(
-          experiment,
-          {},
-          modelEnvironment(experiment, options),
-        );
-        summary = await withProgress(options, (reporter) =>
-          withInterruptHandling((signal) =>
-            resumeRun(store, experiment, participants, {
-              ...runOptions(options, signal, reporter),
-              retryErrors: options.retryErrors === true,
-            }),
-          ),
-        );
-      } finally {
-        store.close();
-      }
-      exitCode.value = await finishRun(summary, progressMode(options));
+      exitCode.value = await resumeDirectory(run, options);
     });
+}
+
+/** Resumes RUN (an id in the runs directory, or a path) and writes its report; returns the exit code. */
+export async function resumeDirectory(run: string, options: ResumeOptions): Promise<number> {
+  const store = openRun(run, options.runsDir);
+  let summary: Awaited<ReturnType<typeof resumeRun>>;
+  try {
+    const experiment = loadRunExperiment(store);
+    const participants = createParticipants(experiment, {}, modelEnvironment(experiment, options));
+    summary = await withProgress(options, (reporter) =>
+      withInterruptHandling((signal) =>
+        resumeRun(store, experiment, participants, {
+          ...runOptions(options, signal, reporter),
+          retryErrors: options.retryErrors === true,
+        }),
+      ),
+    );
+  } finally {
+    store.close();
+  }
+  return finishRun(summary, progressMode(options));
 }

@@ -4,12 +4,18 @@ import type { TrialResult } from "../spec/trial-record.ts";
 /** Money spent so far, from what each finished trial reports. Cached calls cost nothing. */
 export class CostMeter {
   private spent = 0;
+  private billedTokens = 0;
   private unpriced = new Set<string>();
 
   constructor(private readonly prices: ReadonlyMap<string, Price | undefined>) {}
 
   get totalUsd(): number {
     return this.spent;
+  }
+
+  /** Input and output tokens of calls not served from the cache. */
+  get tokens(): number {
+    return this.billedTokens;
   }
 
   /** Models that made billed calls without a known price: the total undercounts them. */
@@ -36,6 +42,7 @@ export class CostMeter {
 
   private charge(spec: string, usage: { inputTokens: number; outputTokens: number }): void {
     if (usage.inputTokens + usage.outputTokens === 0) return;
+    this.billedTokens += usage.inputTokens + usage.outputTokens;
     const price = this.prices.get(spec);
     if (price) this.spent += costOf(price, usage);
     else this.unpriced.add(spec);

@@ -17,6 +17,8 @@ export interface Participants {
   judges: Judge[];
   /** By subject and judge spec; undefined where no price is known. */
   prices: Map<string, Price | undefined>;
+  /** Calls allowed in flight now across the endpoints in use (they adapt to rate limits). */
+  concurrency: () => number;
 }
 
 /** The command-line option that replaced a list, so errors name it instead of the file. */
@@ -50,7 +52,9 @@ export function createParticipants(
   const prices = new Map(
     specs.map((spec) => [spec, priceOf(spec, experiment.spec.models[spec])] as const),
   );
-  return { subjects, judges, prices };
+  const concurrency = () =>
+    [...environment.endpointLimits.values()].reduce((sum, limit) => sum + limit.current, 0);
+  return { subjects, judges, prices, concurrency };
 }
 
 /** `heuristic` is the offline baseline; any model spec is an LLM judge on that model. */

@@ -16,11 +16,22 @@ export interface RunOptions {
   runsDir: string;
   /** Trials in flight at once. */
   concurrency?: number;
-  onTrialDone?: (result: TrialResult, done: number, total: number, costUsd: number) => void;
+  onTrialDone?: (result: TrialResult, progress: RunProgress) => void;
   /** Stop taking new trials once this much has been spent (in-flight trials finish). */
   maxCostUsd?: number;
   /** Aborted on Ctrl-C: no new trials start; those in flight finish and are written. */
   signal?: AbortSignal;
+}
+
+/** Where a run stands after a trial, for progress displays. */
+export interface RunProgress {
+  done: number;
+  total: number;
+  costUsd: number;
+  /** Tokens paid for so far (cache hits excluded). */
+  tokens: number;
+  /** Model calls allowed in flight right now, summed over the endpoints in use. */
+  concurrency: number;
 }
 
 export interface RunSummary {
@@ -133,7 +144,14 @@ export async function executeTrials(
       meter.add(result);
       // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
       await yieldToEventLoop();
-      options.onTrialDone?.(result, ++done, trials.length, meter.totalUsd);
+      done += 1;
+      options.onTrialDone?.(result, {
+        done,
+        total: trials.length,
+        costUsd: meter.totalUsd,
+        tokens: meter.tokens,
+        concurrency: participants.concurrency(),
+      });
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
