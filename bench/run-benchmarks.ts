@@ -4,8 +4,10 @@
  * `rate-limited` and `overhead` against the local OpenAI-style stub; `gguf` prefix reuse.
  */
 
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
 import { writeReport } from "../src/report/write-report.ts";
 import { createParticipants } from "../src/runner/create-participants.ts";
 import { runExperiment } from "../src/runner/run-experiment.ts";
@@ -69,3 +71,14 @@ if (wanted("large")) {
 }
 if (wanted("rate-limited")) await rateLimitedThroughput(line);
 if (wanted("overhead")) await harnessOverhead(line);
+if (wanted("gguf")) {
+  // Its own process: it loads llama.cpp and takes its own options (see the file).
+  const args = [
+    "--import",
+    "tsx",
+    join(import.meta.dirname, "gguf-prefix-reuse.ts"),
+    "--max-tokens",
+    "256",
+  ];
+  spawnSync(process.execPath, args, { stdio: "inherit" });
+}

@@ -11,6 +11,7 @@ import { collect, wholeNumber } from "./options.ts";
 export interface ExperimentOptions {
   subject?: string[];
   judge?: string[];
+  pressurer?: string;
   scenario?: string[];
   samples?: number;
   seed?: number;
@@ -30,6 +31,7 @@ export function prepareExperiment(
   const overrides: ExperimentOverrides = {
     ...(options.subject ? { subjects: options.subject } : {}),
     ...(options.judge ? { judges: options.judge } : {}),
+    ...(options.pressurer ? { pressurer: options.pressurer } : {}),
     ...(options.scenario ? { scenarios: options.scenario } : {}),
     ...(options.samples !== undefined ? { samples: options.samples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -39,6 +41,7 @@ export function prepareExperiment(
   const overridden = {
     ...(options.subject ? { subjects: "--subject" } : {}),
     ...(options.judge ? { judges: "--judge" } : {}),
+    ...(options.pressurer ? { pressurer: "--pressurer" } : {}),
   };
   const participants = createParticipants(
     experiment,
@@ -74,6 +77,10 @@ export function addExperimentOptions<T extends Command>(command: T): T {
       "--judge <spec>",
       "judge: heuristic or a model spec; replaces the experiment's (repeatable)",
       collect,
+    )
+    .option(
+      "--pressurer <spec>",
+      "model that writes user turns at pressurer follow-ups; replaces the experiment's",
     )
     .option("--scenario <id>", "run only this scenario (repeatable)", collect)
     .option("--samples <n>", "samples per design cell", wholeNumber)

@@ -2,11 +2,16 @@ import type { Command } from "commander";
 import type { Participants } from "../runner/create-participants.ts";
 import { estimateCost } from "../runner/estimate-cost.ts";
 import { estimateUsage } from "../runner/estimate-usage.ts";
-import { expandTrials, subjectCallsPerTrial, type TrialPlan } from "../runner/expand-trials.ts";
+import {
+  expandTrials,
+  judgedTurnsPerTrial,
+  pressurerCallsPerTrial,
+  subjectCallsPerTrial,
+  type TrialPlan,
+} from "../runner/expand-trials.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
-import { stepApplies } from "../spec/factor-combinations.ts";
 import { InputError } from "../spec/input-error.ts";
-import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
+import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import {
   addExperimentOptions,
   type ExperimentOptions,
@@ -63,31 +68,8 @@ export async function summarizePlan(
 ) {
   const usage = await estimateUsage(experiment);
   const cost = estimateCost(usage, experiment.spec.subjects, participants);
-  const scenarios = new Map(
-    experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
-  );
   const modelJudges = participants.judges.filter((judge) => judge.usesModel).length;
-  const byScenario = new Map<
-    string,
-    { scenario: string; trials: number; subject_calls: number; judged_turns: number }
-  >();
-  for (const plan of plans) {
-    const scenario = scenarios.get(plan.scenarioId);
-    if (!scenario) continue;
-    const calls = subjectCallsPerTrial(scenario, plan);
-    const judged = judgedTurnsPerTrial(scenario, plan);
-    const entry = byScenario.get(plan.scenarioId) ?? {
-      scenario: plan.scenarioId,
-      trials: 0,
-      subject_calls: 0,
-      judged_turns: 0,
-    };
-    entry.trials += 1;
-    entry.subject_calls += calls;
-    entry.judged_turns += judged;
-    byScenario.set(plan.scenarioId, entry);
-  }
-  const rows = [...byScenario.values()];
+  const rows = countByScenario(experiment, plans);
   const judgedTurns = rows.reduce((sum, row) => sum + row.judged_turns, 0);
   return {
     experiment: experiment.spec.id,
@@ -98,6 +80,7 @@ export async function summarizePlan(
     trials: plans.length,
     subject_calls: rows.reduce((sum, row) => sum + row.subject_calls, 0),
     judge_calls: judgedTurns * modelJudges,
+    pressurer_calls: rows.reduce((sum, row) => sum + row.pressurer_calls, 0),
     judged_turns: judgedTurns,
     by_scenario: rows,
     estimate: {
@@ -111,13 +94,39 @@ export async function summarizePlan(
   };
 }
 
-function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
-  return scenario.loaded.spec.steps.filter((step) => {
-    if ("when" in step && !stepApplies(step.when, plan.levels)) return false;
-    if (step.role === "intervention") return plan.arm === "natural";
-    if (step.role === "followup") return step.judged_in_control || plan.arm !== "control";
-    return step.role === "generate" && step.judged;
-  }).length;
+interface ScenarioCounts {
+  scenario: string;
+  trials: number;
+  subject_calls: number;
+  judged_turns: number;
+  pressurer_calls: number;
+}
+
+function countByScenario(
+  experiment: LoadedExperiment,
+  plans: readonly TrialPlan[],
+): ScenarioCounts[] {
+  const scenarios = new Map(
+    experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
+  );
+  const counts = new Map<string, ScenarioCounts>();
+  for (const plan of plans) {
+    const scenario = scenarios.get(plan.scenarioId);
+    if (!scenario) continue;
+    const entry = counts.get(plan.scenarioId) ?? {
+      scenario: plan.scenarioId,
+      trials: 0,
+      subject_calls: 0,
+      judged_turns: 0,
+      pressurer_calls: 0,
+    };
+    entry.trials += 1;
+    entry.subject_calls += subjectCallsPerTrial(scenario, plan);
+    entry.judged_turns += judgedTurnsPerTrial(scenario, plan);
+    entry.pressurer_calls += pressurerCallsPerTrial(scenario, plan);
+    counts.set(plan.scenarioId, entry);
+  }
+  return [...counts.values()];
 }
 
 function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): string {

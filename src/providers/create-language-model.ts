@@ -57,7 +57,7 @@ export function createLanguageModel(
   try {
     made = factory(spec, model, environment, location);
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(error.message, location);
+    if (error instanceof InputError) throw new InputError(error.problem, location);
     throw error;
   }
   if (made.model.simulated) return made.model;

@@ -7,7 +7,10 @@ export class CostMeter {
   private billedTokens = 0;
   private unpriced = new Set<string>();
 
-  constructor(private readonly prices: ReadonlyMap<string, Price | undefined>) {}
+  constructor(
+    private readonly prices: ReadonlyMap<string, Price | undefined>,
+    private readonly pressurer?: string,
+  ) {}
 
   get totalUsd(): number {
     return this.spent;
@@ -26,8 +29,10 @@ export class CostMeter {
   add(result: TrialResult): void {
     for (const turn of result.turns) {
       const response = turn.response;
-      if (response && turn.source === "generated" && response.metadata?.cached !== true) {
-        this.charge(result.subject, response.usage);
+      if (response && response.metadata?.cached !== true) {
+        if (turn.source === "generated") this.charge(result.subject, response.usage);
+        if (turn.source === "pressurer" && this.pressurer)
+          this.charge(this.pressurer, response.usage);
       }
       for (const verdict of turn.verdicts) {
         const usage = verdict.usage;

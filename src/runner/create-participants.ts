@@ -7,6 +7,7 @@ import {
 } from "../providers/create-language-model.ts";
 import type { ModelEnvironment } from "../providers/model-environment.ts";
 import { type Price, priceOf } from "../providers/price-table.ts";
+import { usesPressurer } from "../spec/expand-followups.ts";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
@@ -15,6 +16,8 @@ import type { LoadedExperiment } from "../spec/load-experiment.ts";
 export interface Participants {
   subjects: Map<string, LanguageModel>;
   judges: Judge[];
+  /** Writes user turns where a scenario's follow-up gives an instruction instead of text. */
+  pressurer?: LanguageModel;
   /** By subject and judge spec; undefined where no price is known. */
   prices: Map<string, Price | undefined>;
   /** Calls allowed in flight now across the endpoints in use (they adapt to rate limits). */
@@ -25,6 +28,7 @@ export interface Participants {
 export interface ParticipantOverrides {
   subjects?: string;
   judges?: string;
+  pressurer?: string;
 }
 
 export function createParticipants(
@@ -45,6 +49,7 @@ export function createParticipants(
   const judges = experiment.spec.judges.map((spec, index) =>
     createJudge(spec, where("judges", index), environment),
   );
+  const pressurer = createPressurer(experiment, overridden, environment);
   const specs = [
     ...experiment.spec.subjects,
     ...experiment.spec.judges.filter((spec) => spec !== "heuristic"),
@@ -54,7 +59,7 @@ export function createParticipants(
   );
   const concurrency = () =>
     [...environment.endpointLimits.values()].reduce((sum, limit) => sum + limit.current, 0);
-  return { subjects, judges, prices, concurrency };
+  return { subjects, judges, prices, concurrency, ...(pressurer ? { pressurer } : {}) };
 }
 
 /** `heuristic` is the offline baseline; any model spec is an LLM judge on that model. */
@@ -71,4 +76,24 @@ export function createJudge(
     );
   }
   return new LlmJudge(createLanguageModel(spec, location, environment));
+}
+
+function createPressurer(
+  experiment: LoadedExperiment,
+  overridden: ParticipantOverrides,
+  environment: ModelEnvironment,
+): LanguageModel | undefined {
+  const spec = experiment.spec.pressurer;
+  const location: InputLocation = overridden.pressurer
+    ? { field: overridden.pressurer }
+    : { file: experiment.file, field: "pressurer" };
+  const needing = experiment.scenarios.find((scenario) => usesPressurer(scenario.loaded.spec));
+  if (!spec) {
+    if (!needing) return undefined;
+    throw new InputError(
+      `scenario "${needing.loaded.spec.id}" has follow-ups written by a pressurer model; set one (e.g. sim:default) or pass --pressurer`,
+      location,
+    );
+  }
+  return createLanguageModel(spec, location, environment);
 }

@@ -1,4 +1,5 @@
 import { SeededRandom } from "../providers/sim/seeded-random.ts";
+import { expandFollowup } from "../spec/expand-followups.ts";
 import { factorCombinations, stepApplies } from "../spec/factor-combinations.ts";
 import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
@@ -39,11 +40,37 @@ export function expandTrials(experiment: LoadedExperiment): TrialPlan[] {
 
 /** Model calls one trial makes: generation points, the natural arm's own turn, follow-ups. */
 export function subjectCallsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
-  return scenario.loaded.spec.steps.filter((step) => {
-    if ("when" in step && !stepApplies(step.when, plan.levels)) return false;
-    if (step.role === "intervention") return plan.arm === "natural";
-    return step.role === "generate" || step.role === "followup";
-  }).length;
+  return appliedSteps(scenario, plan).reduce((calls, step) => {
+    if (step.role === "intervention") return calls + (plan.arm === "natural" ? 1 : 0);
+    if (step.role === "followup") return calls + expandFollowup(step).length;
+    return calls + (step.role === "generate" ? 1 : 0);
+  }, 0);
+}
+
+/** User turns a pressurer model writes in one trial. */
+export function pressurerCallsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+  return appliedSteps(scenario, plan).filter(
+    (step) => step.role === "followup" && step.pressurer !== undefined,
+  ).length;
+}
+
+/** Model turns that get judged in one trial. */
+export function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+  return appliedSteps(scenario, plan).reduce((turns, step) => {
+    if (step.role === "intervention") return turns + (plan.arm === "natural" ? 1 : 0);
+    if (step.role === "followup") {
+      return (
+        turns + (step.judged_in_control || plan.arm !== "control" ? expandFollowup(step).length : 0)
+      );
+    }
+    return turns + (step.role === "generate" && step.judged ? 1 : 0);
+  }, 0);
+}
+
+function appliedSteps(scenario: ExperimentScenario, plan: TrialPlan) {
+  return scenario.loaded.spec.steps.filter(
+    (step) => !("when" in step) || stepApplies(step.when, plan.levels),
+  );
 }
 
 /** JSON with sorted keys, so equal objects hash equally whatever their key order. */

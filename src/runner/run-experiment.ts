@@ -111,7 +111,7 @@ export async function executeTrials(
   const scenarios = new Map(
     experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
   );
-  const meter = new CostMeter(participants.prices);
+  const meter = new CostMeter(participants.prices, participants.pressurer?.spec);
   let next = 0;
   let done = 0;
   let stoppedBecause: string | undefined;
@@ -133,6 +133,7 @@ export async function executeTrials(
           scenario: scenarios.get(plan.scenarioId) as NonNullable<ReturnType<typeof scenarios.get>>,
           subject: participants.subjects.get(plan.subject) as LanguageModel,
           judges: participants.judges,
+          ...(participants.pressurer ? { pressurer: participants.pressurer } : {}),
           settings: experiment.spec,
         });
       } catch (error) {

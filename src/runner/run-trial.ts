@@ -8,6 +8,7 @@ import {
 } from "../judges/judge.ts";
 import { ProviderError, type ProviderErrorKind } from "../providers/provider-error.ts";
 import { parseReasoning } from "../reasoning/parse-reasoning.ts";
+import { expandFollowup, type PlayedFollowup } from "../spec/expand-followups.ts";
 import type { ExperimentSpec } from "../spec/experiment.ts";
 import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
 import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
@@ -17,10 +18,13 @@ import { renderTemplate } from "../spec/template.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { Verdict } from "../spec/verdict.ts";
 import type { TrialPlan } from "./expand-trials.ts";
+import { pressurerMessages } from "./pressurer-messages.ts";
 
 export interface TrialDependencies {
   scenario: ExperimentScenario;
   subject: LanguageModel;
+  /** Writes the user's turn at follow-ups that give an instruction instead of text. */
+  pressurer?: LanguageModel;
   judges: readonly Judge[];
   settings: Pick<ExperimentSpec, "temperature" | "top_p" | "max_tokens">;
 }
@@ -124,15 +128,49 @@ class Conversation {
         await this.intervene(step);
         return;
       case "followup":
-        this.followup += 1;
-        this.addTurn({
-          role: "user",
-          source: "scripted",
-          stepId: step.id,
-          content: this.render(step.content),
-        });
-        await this.generate(step, step.judged_in_control || this.plan.arm !== "control");
+        for (const played of expandFollowup(step)) await this.playFollowup(played);
     }
+  }
+
+  private async playFollowup(played: PlayedFollowup): Promise<void> {
+    this.followup += 1;
+    if (played.pressurerInstruction === undefined) {
+      this.addTurn({
+        role: "user",
+        source: "scripted",
+        stepId: played.id,
+        content: this.render(played.content ?? ""),
+      });
+    } else {
+      await this.pressure(played.id, this.render(played.pressurerInstruction));
+    }
+    const judged = played.step.judged_in_control || this.plan.arm !== "control";
+    await this.generate(played.step, judged, played.id);
+  }
+
+  /** The pressurer model writes the next user turn, following the scenario's instruction. */
+  private async pressure(stepId: string, instruction: string): Promise<void> {
+    const { pressurer, settings, scenario } = this.dependencies;
+    if (!pressurer)
+      throw new Error(
+        `step ${stepId} needs a pressurer model: set pressurer in the experiment or pass --pressurer`,
+      );
+    const result = await pressurer.generate({
+      messages: pressurerMessages(this.messages(), instruction),
+      temperature: settings.temperature,
+      topP: settings.top_p,
+      maxTokens: settings.max_tokens,
+      seed: this.plan.seed,
+      sampleIndex: this.plan.sample,
+      context: {
+        ...this.callContext(stepId, undefined),
+        phase: "pressure",
+        protocol: scenario.loaded.spec.reasoning,
+        instruction,
+      },
+    });
+    const { text, ...response } = result;
+    this.addTurn({ role: "user", source: "pressurer", stepId, content: text.trim(), response });
   }
 
   private async intervene(step: Extract<StepSpec, { role: "intervention" }>): Promise<void> {
@@ -151,9 +189,23 @@ class Conversation {
     this.phase = "followup";
   }
 
+  private callContext(stepId: string, examples: CallContext["examples"]): CallContext {
+    return {
+      scenarioId: this.plan.scenarioId,
+      stepId,
+      arm: this.plan.arm,
+      followup: this.followup,
+      phase: this.phase,
+      protocol: this.dependencies.scenario.loaded.spec.reasoning,
+      examples,
+      variables: this.variables,
+    };
+  }
+
   private async generate(
     step: Extract<StepSpec, { examples?: unknown }>,
     judged: boolean,
+    stepId = step.id ?? "intervention",
   ): Promise<void> {
     const { subject, settings, scenario } = this.dependencies;
     const protocol = scenario.loaded.spec.reasoning;
@@ -164,16 +216,7 @@ class Conversation {
       maxTokens: settings.max_tokens,
       seed: this.plan.seed,
       sampleIndex: this.plan.sample,
-      context: {
-        scenarioId: this.plan.scenarioId,
-        stepId: step.id ?? "intervention",
-        arm: this.plan.arm,
-        followup: this.followup,
-        phase: this.phase,
-        protocol,
-        examples: step.examples,
-        variables: this.variables,
-      },
+      context: this.callContext(stepId, step.examples),
     });
     const { text, ...response } = result;
     const split = parseReasoning(text, {
@@ -183,7 +226,7 @@ class Conversation {
     const turn = this.addTurn({
       role: "assistant",
       source: "generated",
-      stepId: step.id ?? null,
+      stepId,
       content: text,
       judged,
       response,

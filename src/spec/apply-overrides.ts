@@ -5,6 +5,7 @@ import type { LoadedExperiment } from "./load-experiment.ts";
 export interface ExperimentOverrides {
   subjects?: string[];
   judges?: string[];
+  pressurer?: string;
   scenarios?: string[];
   samples?: number;
   seed?: number;
@@ -18,6 +19,7 @@ export function applyOverrides(
   const spec = { ...experiment.spec };
   if (overrides.subjects?.length) spec.subjects = distinct(overrides.subjects, "--subject");
   if (overrides.judges?.length) spec.judges = distinct(overrides.judges, "--judge");
+  if (overrides.pressurer !== undefined) spec.pressurer = overrides.pressurer;
   if (overrides.samples !== undefined)
     spec.samples = positiveInteger(overrides.samples, "--samples");
   if (overrides.seed !== undefined) spec.seed = nonNegativeInteger(overrides.seed, "--seed");

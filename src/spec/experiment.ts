@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { followupStepSchema } from "./scenario.ts";
 
 export const ARMS = ["refusal", "rebuttal", "natural", "control"] as const;
 export type Arm = (typeof ARMS)[number];
@@ -11,6 +12,12 @@ const modelSpec = z
   .string()
   .regex(/^[a-z][a-z0-9-]*:.+$/, "expected PROVIDER:MODEL, e.g. sim:default or openai:gpt-4o")
   .max(500);
+
+const extraFollowup = followupStepSchema.omit({ role: true }).extend({
+  examples_from: identifier
+    .optional()
+    .describe("Reuse the reference examples (and checks) of this step of the scenario."),
+});
 
 const scenarioEntry = z.union([
   identifier,
@@ -27,6 +34,12 @@ const scenarioEntry = z.union([
       })
       .optional()
       .describe("Replaces the scenario's own refusal or rebuttal text in this experiment."),
+    extra_followups: z
+      .array(extraFollowup)
+      .optional()
+      .describe(
+        "Follow-ups appended after the scenario's own: longer conversations for persistence studies.",
+      ),
   }),
 ]);
 
@@ -56,6 +69,9 @@ export const experimentSchema = z.strictObject({
     .describe("Where scenario files named by id are found, relative to this file."),
   scenarios: z.array(scenarioEntry).min(1),
   subjects: z.array(modelSpec).min(1),
+  pressurer: modelSpec
+    .optional()
+    .describe("The model that writes user turns at follow-ups given as a pressurer instruction."),
   judges: z
     .array(z.string().min(1).max(500))
     .default(["heuristic"])
@@ -82,3 +98,4 @@ export const experimentSchema = z.strictObject({
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;
 export type ScenarioEntry = z.output<typeof scenarioEntry>;
+export type ExtraFollowup = z.output<typeof extraFollowup>;

@@ -12,9 +12,12 @@ export class InputError extends Error {
   override readonly name = "InputError";
   readonly file: string | undefined;
   readonly field: string | undefined;
+  /** The problem alone, without the location. */
+  readonly problem: string;
 
   constructor(message: string, options: InputLocation = {}) {
     super(formatInputError(message, options.file, options.field));
+    this.problem = message;
     this.file = options.file;
     this.field = options.field;
   }

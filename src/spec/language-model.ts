@@ -19,7 +19,9 @@ export interface CallContext {
   arm: Arm;
   /** 0 before and at the intervention point, then 1..K for the follow-ups. */
   followup: number;
-  phase: "before-intervention" | "intervention" | "followup";
+  phase: "before-intervention" | "intervention" | "followup" | "pressure";
+  /** For the pressure phase: the scenario's instruction for the next user turn. */
+  instruction?: string;
   protocol: ReasoningProtocolSpec;
   examples: StepExamples | undefined;
   variables: Readonly<Record<string, string>>;

@@ -1,12 +1,19 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { type Arm, type ExperimentSpec, experimentSchema } from "./experiment.ts";
+import {
+  type Arm,
+  type ExperimentSpec,
+  type ExtraFollowup,
+  experimentSchema,
+} from "./experiment.ts";
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
 import { assertScenarioId, type LoadedScenario, loadScenario, sha256 } from "./load-scenario.ts";
 import { readYamlFile } from "./read-yaml-file.ts";
+import type { ScenarioSpec, StepSpec } from "./scenario.ts";
 import { parseWithSchema } from "./schema-issues.ts";
 import { renderTemplate, templateVariableNames } from "./template.ts";
+import { validateScenario } from "./validate-scenario.ts";
 
 /** A scenario as one experiment uses it: chosen factor levels and intervention texts. */
 export interface ExperimentScenario {
@@ -56,13 +63,17 @@ function resolveScenario(
 
 /** Applies an experiment's entry (chosen levels, intervention overrides) to a loaded scenario. */
 export function configureScenario(
-  loaded: LoadedScenario,
+  scenario: LoadedScenario,
   entry: ExperimentSpec["scenarios"][number],
   index: number,
   arms: readonly Arm[],
   file: string,
 ): ExperimentScenario {
+  let loaded = scenario;
   const field = `scenarios[${index}]`;
+  if (typeof entry !== "string" && entry.extra_followups?.length) {
+    loaded = withExtraFollowups(loaded, entry.extra_followups, file, `${field}.extra_followups`);
+  }
   const chosen = typeof entry === "string" ? {} : (entry.factors ?? {});
   const levels = chooseLevels(loaded, chosen, file, `${field}.factors`);
   const overrides = typeof entry === "string" ? {} : (entry.interventions ?? {});
@@ -75,6 +86,47 @@ export function configureScenario(
     );
   }
   return { loaded, levels, interventions };
+}
+
+/**
+ * The scenario with the experiment's extra follow-ups appended, validated as a whole; problems in
+ * the extra steps are reported where they were written, in the experiment.
+ */
+function withExtraFollowups(
+  loaded: LoadedScenario,
+  extras: readonly ExtraFollowup[],
+  file: string,
+  field: string,
+): LoadedScenario {
+  const ownSteps = loaded.spec.steps.length;
+  const appended = extras.map(({ examples_from: source, ...extra }, index): StepSpec => {
+    const template =
+      source === undefined ? undefined : loaded.spec.steps.find((step) => step.id === source);
+    if (source !== undefined && (!template || !("examples" in template))) {
+      throw new InputError(`no step "${source}" with examples in scenario "${loaded.spec.id}"`, {
+        file,
+        field: `${field}[${index}].examples_from`,
+      });
+    }
+    const inherited =
+      template && "examples" in template
+        ? { examples: template.examples, checks: template.checks }
+        : {};
+    return { ...inherited, ...extra, role: "followup" };
+  });
+  const spec: ScenarioSpec = { ...loaded.spec, steps: [...loaded.spec.steps, ...appended] };
+  try {
+    validateScenario(spec, file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const step = /^steps\[(\d+)\](.*)$/.exec(error.field ?? "");
+    const where =
+      step && Number(step[1]) >= ownSteps
+        ? `${field}[${Number(step[1]) - ownSteps}]${step[2]}`
+        : field;
+    throw new InputError(error.problem, { file, field: where });
+  }
+  return { ...loaded, spec };
 }
 
 function loadScenarioNamedIn(scenarioFile: string, file: string, field: string): LoadedScenario {

@@ -70,7 +70,15 @@ const followupStep = z.strictObject({
   ...judgedStep,
   id: identifier,
   role: z.literal("followup"),
-  content: text,
+  content: z
+    .union([text, z.array(text).min(1)])
+    .optional()
+    .describe("The user's turn; a list plays one follow-up per entry (scripted escalation)."),
+  pressurer: text
+    .optional()
+    .describe(
+      "Instead of content: an instruction to the experiment's pressurer model, which writes the user's turn.",
+    ),
   judged_in_control: z
     .boolean()
     .default(true)
@@ -131,4 +139,6 @@ export type ScenarioSpec = z.output<typeof scenarioSchema>;
 export type StepSpec = z.output<typeof stepSchema>;
 export type CheckSpec = NonNullable<z.output<typeof generateStep>["checks"]>[number];
 export type StepExamples = z.output<typeof stepExamples>;
+export type FollowupStepSpec = z.output<typeof followupStep>;
+export { followupStep as followupStepSchema };
 export type ReasoningProtocolSpec = z.output<typeof reasoningProtocolSchema>;

@@ -3,7 +3,8 @@ import type { FactorLevels } from "./factor-combinations.ts";
 import type { ChatMessage, GenerateResult } from "./language-model.ts";
 import type { ReasoningStatus, TurnOutcome, Verdict } from "./verdict.ts";
 
-export type TurnSource = "scripted" | "intervention" | "generated";
+/** scripted: the scenario's text; intervention: the arm's text; generated: the subject; pressurer: a model playing the user. */
+export type TurnSource = "scripted" | "intervention" | "generated" | "pressurer";
 
 export interface ParsedReasoning {
   reasoning: string;

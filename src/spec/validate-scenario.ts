@@ -1,3 +1,4 @@
+import { followupCount } from "./expand-followups.ts";
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
 import type { ScenarioSpec, StepSpec } from "./scenario.ts";
@@ -9,6 +10,7 @@ export function validateScenario(scenario: ScenarioSpec, file: string): void {
     throw new InputError(message, { file, field });
   };
   checkInterventionPoint(scenario.steps, fail);
+  checkFollowups(scenario, fail);
   checkStepIds(scenario.steps, fail);
   checkWhenConditions(scenario, fail);
   checkPatterns(scenario, fail);
@@ -46,6 +48,20 @@ function checkInterventionPoint(steps: readonly StepSpec[], fail: Fail): void {
   if (!steps.slice(intervention).some((step) => step.role === "followup")) {
     fail("steps", "needs at least one followup step after the intervention point");
   }
+}
+
+/** Longer conversations are supported, up to a bound that keeps a trial's cost predictable. */
+export const MAX_FOLLOWUPS = 50;
+
+function checkFollowups(scenario: ScenarioSpec, fail: Fail): void {
+  scenario.steps.forEach((step, index) => {
+    if (step.role !== "followup") return;
+    if ((step.content === undefined) === (step.pressurer === undefined)) {
+      fail(`steps[${index}]`, "a followup needs exactly one of content and pressurer");
+    }
+  });
+  const count = followupCount(scenario);
+  if (count > MAX_FOLLOWUPS) fail("steps", `${count} follow-ups; the limit is ${MAX_FOLLOWUPS}`);
 }
 
 function checkStepIds(steps: readonly StepSpec[], fail: Fail): void {
@@ -150,7 +166,20 @@ export function templatedTexts(scenario: ScenarioSpec): Array<[string, string]> 
     ["interventions.rebuttal", scenario.interventions.rebuttal],
   ];
   scenario.steps.forEach((step, index) => {
-    if ("content" in step) texts.push([`steps[${index}].content`, step.content]);
+    if (step.role === "followup") {
+      const contents = Array.isArray(step.content)
+        ? step.content
+        : step.content === undefined
+          ? []
+          : [step.content];
+      contents.forEach((content, entry) => {
+        texts.push([
+          `steps[${index}].content${Array.isArray(step.content) ? `[${entry}]` : ""}`,
+          content,
+        ]);
+      });
+      if (step.pressurer !== undefined) texts.push([`steps[${index}].pressurer`, step.pressurer]);
+    } else if ("content" in step) texts.push([`steps[${index}].content`, step.content]);
     const examples = "examples" in step ? step.examples : undefined;
     for (const kind of ["desired", "undesired"] as const) {
       for (const part of ["reasoning", "output"] as const) {

@@ -30,10 +30,11 @@ export interface GgufModelOptions {
   /** CPU threads for evaluation. Default: the cores llama.cpp finds useful for math. */
   threads?: number;
   /**
-   * How much of the previous evaluation a call keeps. `all` (default): every shared token.
-   * `reproducible`: only whole batches of the previous prompt, so that every token is computed
-   * exactly as in a fresh evaluation and a request gives the same text whatever ran before it; it
-   * re-evaluates the previous reply and up to one batch of the shared prompt.
+   * How much of the previous evaluation a call keeps. `reproducible` (default): only whole
+   * batches of the previous prompt, so that every token is computed exactly as in a fresh
+   * evaluation and a request gives the same text whatever ran before it (which resume, the cache
+   * and arms branching from one prefix rely on); it re-evaluates the previous reply and up to one
+   * batch of the shared prompt. `all`: every shared token, fastest, not reproducible.
    */
   prefixReuse?: PrefixReuse;
 }
@@ -86,7 +87,7 @@ export class GgufLanguageModel implements LanguageModel {
     this.modelPath = resolve(modelPath);
     this.contextSize = options.contextSize;
     this.threads = options.threads;
-    this.prefixReuse = options.prefixReuse ?? "all";
+    this.prefixReuse = options.prefixReuse ?? "reproducible";
   }
 
   generate(request: GenerateRequest): Promise<GenerateResult> {

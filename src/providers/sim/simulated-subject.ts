@@ -22,6 +22,7 @@ export class SimulatedSubject implements LanguageModel {
 
   async generate(request: GenerateRequest): Promise<GenerateResult> {
     const context = request.context;
+    if (context?.phase === "pressure") return this.pressure(request, context.instruction ?? "");
     const random = new SeededRandom(this.callSeed(request));
     const outcome = random.weighted(this.ratesFor(request));
     const text = context
@@ -44,6 +45,21 @@ export class SimulatedSubject implements LanguageModel {
       finishReason: clipped.length < text.length ? "length" : "stop",
       latencyMs: 0,
       metadata: { simulated: true, simulated_outcome: outcome },
+    };
+  }
+
+  /** As pressurer the simulator cannot write: it passes the scenario's instruction on as the turn. */
+  private pressure(request: GenerateRequest, instruction: string): GenerateResult {
+    return {
+      text: instruction,
+      usage: {
+        inputTokens: estimateTokens(request.messages),
+        outputTokens: countTokens(instruction),
+      },
+      modelId: this.spec,
+      finishReason: "stop",
+      latencyMs: 0,
+      metadata: { simulated: true, simulated_outcome: "pressure" },
     };
   }
 
