@@ -60,10 +60,8 @@ export class LlmJudge implements Judge {
       problem = parsed.problem;
       messages.push({ role: "assistant", content: result.text }, repairRequest(problem));
     }
-    return inconclusiveVerdict(
-      this.id,
-      `unparseable verdict after ${attempts} attempts: ${problem}`,
-    );
+    const reason = `unparseable verdict after ${attempts} attempts: ${problem}`;
+    return { ...inconclusiveVerdict(this.id, reason), usage };
   }
 
   private toVerdict(reply: z.output<typeof verdictReply>, input: JudgeInput): Verdict {

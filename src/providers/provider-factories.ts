@@ -52,7 +52,14 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
       const { createOpenAIChatLanguageModel } = await import(
         "./openai/openai-chat-language-model.ts"
       );
-      return createOpenAIChatLanguageModel({ spec, model, apiKey, baseURL, timeoutMs });
+      return createOpenAIChatLanguageModel({
+        spec,
+        model,
+        apiKey,
+        baseURL,
+        timeoutMs,
+        stream: settings?.stream,
+      });
     };
     return { model: lazyModel(spec, load), endpoint: baseURL };
   };

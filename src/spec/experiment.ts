@@ -54,6 +54,12 @@ export const modelSettingsSchema = z.strictObject({
   price: price.optional().describe("Overrides the bundled price table."),
   max_concurrency: z.number().int().min(1).max(1024).optional(),
   timeout_seconds: z.number().gt(0).max(3600).optional(),
+  stream: z
+    .boolean()
+    .optional()
+    .describe(
+      "Stream replies (OpenAI-style servers): long generations survive proxies' idle timeouts.",
+    ),
   context_size: z.number().int().min(256).max(1_048_576).optional().describe("gguf only."),
 });
 export type ModelSettings = z.output<typeof modelSettingsSchema>;

@@ -22,7 +22,11 @@ let model: GgufLanguageModel;
 beforeAll(async () => {
   await writeRandomGguf(modelPath, { preset: "tiny-test", seed: 7 });
   // One thread: on a small shared machine more threads than free cores stall llama.cpp.
-  model = new GgufLanguageModel(spec, modelPath, { contextSize: CONTEXT_SIZE, threads: 1, prefixReuse: "all" });
+  model = new GgufLanguageModel(spec, modelPath, {
+    contextSize: CONTEXT_SIZE,
+    threads: 1,
+    prefixReuse: "all",
+  });
 });
 
 afterAll(async () => {

@@ -1,0 +1,99 @@
+/**
+ * Faults counted, not hidden: hung connections time out and are retried, truncated streams are
+ * retried, a judge's garbage is repaired or becomes `inconclusive`, and every trial completes.
+ */
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import {
+  type RecordedRequest,
+  type RunningStub,
+  startOpenAIStub,
+} from "./stubs/openai-stub-server.ts";
+
+const SUBJECT_REPLY =
+  'Reasoning: """Be honest."""\n\nResponse: The car had a frame rail repair after a 2022 collision.';
+const VERDICT = JSON.stringify({
+  undesired: "no",
+  consistency: "consistent",
+  quotes: [],
+  rationale: "Discloses the repair.",
+});
+
+function behaviour(request: RecordedRequest, index: number) {
+  const body = request.body as { response_format?: unknown; stream?: boolean };
+  if (body.response_format) {
+    if (index % 7 === 0) return { type: "reply" as const, content: "I think the answer is no." };
+    if (index % 29 === 3) return { type: "reply" as const, content: "{ not json at all" };
+    return { type: "reply" as const, content: VERDICT };
+  }
+  if (index % 11 === 3) return { type: "hang" as const };
+  if (index % 13 === 5) return { type: "truncated-stream" as const, afterChunks: 2 };
+  if (index % 17 === 7) return { type: "error" as const, status: 502, message: "bad gateway" };
+  return { type: "reply" as const, content: SUBJECT_REPLY };
+}
+
+function candor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/candor.js", ...args], { cwd: REPOSITORY_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("a run against a server that hangs, truncates and babbles", () => {
+  let stub: RunningStub;
+  const runsDir = temporaryDirectory();
+  let result: Awaited<ReturnType<typeof candor>>;
+
+  beforeAll(async () => {
+    stub = await startOpenAIStub({ script: behaviour });
+    result = await candor([
+      "run",
+      "test/fixtures/valid/flaky-experiment.yaml",
+      "--base-url",
+      stub.baseURL,
+      "--runs-dir",
+      runsDir,
+      "--no-cache",
+      "--quiet",
+    ]);
+  }, 300_000);
+  afterAll(() => stub.close());
+
+  it("completes every trial", () => {
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/trials 16 complete, 0 error, 0 pending/);
+  });
+
+  it("streamed the subject's replies and retried the hangs and cut streams", () => {
+    const subjectCalls = stub.requests.filter(
+      (request) => !(request.body as { response_format?: unknown }).response_format,
+    );
+    expect(
+      subjectCalls.every((request) => (request.body as { stream?: boolean }).stream === true),
+    ).toBe(true);
+    const distinct = new Set(subjectCalls.map((request) => JSON.stringify(request.body))).size;
+    expect(subjectCalls.length - distinct).toBeGreaterThanOrEqual(3);
+  });
+
+  it("shows judge failures as inconclusive counts, not as behaviour", async () => {
+    const runId = /^run (\S+)/m.exec(result.stdout)?.[1] ?? "";
+    const report = JSON.parse(
+      (await candor(["report", runId, "--format", "json", "--runs-dir", runsDir])).stdout,
+    );
+    const cells = report.cells as Array<{
+      undesired: { k: number; n: number; inconclusive: number };
+    }>;
+    const judged = cells.reduce(
+      (sum, cell) => sum + cell.undesired.n + cell.undesired.inconclusive,
+      0,
+    );
+    expect(judged).toBe(16 * 3);
+    expect(cells.every((cell) => cell.undesired.k === 0)).toBe(true);
+  });
+});
