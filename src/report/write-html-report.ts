@@ -1,5 +1,5 @@
 import type { RunAnalysis } from "./analyze-run.ts";
-import { renderArmChart } from "./arm-chart.ts";
+import { type Figures, renderFigures } from "./charts/figures.ts";
 import {
   armTables,
   comparisonTable,
@@ -20,9 +20,13 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}dt{font-wei
 figure{margin:1rem 0;overflow-x:auto}`;
 
 /** A single self-contained file: inline style, an inline SVG chart, no script, no remote asset. */
-export async function renderHtmlReport(analysis: RunAnalysis): Promise<string> {
+export async function renderHtmlReport(analysis: RunAnalysis, figures?: Figures): Promise<string> {
   const { metadata } = analysis;
-  const chart = await renderArmChart(analysis.cells, metadata.simulated);
+  const {
+    arms,
+    persistence: persistenceFigure,
+    forest,
+  } = figures ?? (await renderFigures(analysis));
   const persistence = persistenceTable(analysis);
   const body = [
     `<h1>${escapeHtml(metadata.title)}</h1>`,
@@ -31,10 +35,13 @@ export async function renderHtmlReport(analysis: RunAnalysis): Promise<string> {
       .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd>`)
       .join("")}</dl>`,
     "<h2>Arms at follow-up 1</h2>",
-    chart ? `<figure>${chart}</figure>` : "",
+    figure(arms),
     ...armTables(analysis, 1).map(htmlTable),
     htmlTable(comparisonTable(analysis.comparisons, 1)),
-    persistence ? `<h2>Persistence over follow-ups</h2>${htmlTable(persistence)}` : "",
+    figure(forest),
+    persistence
+      ? `<h2>Persistence over follow-ups</h2>${figure(persistenceFigure)}${htmlTable(persistence)}`
+      : "",
     errorsSection(analysis),
     `<h2>Tokens and cost</h2>${htmlTable(usageTable(analysis))}`,
     `<h2>Methods</h2><ul>${METHOD_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
@@ -46,6 +53,10 @@ export async function renderHtmlReport(analysis: RunAnalysis): Promise<string> {
 <title>${escapeHtml(metadata.title)} — candor report</title><style>${STYLE}</style></head>
 <body>${body.join("\n")}</body></html>
 `;
+}
+
+function figure(svg: string): string {
+  return svg ? `<figure>${svg}</figure>` : "";
 }
 
 function htmlTable(table: Table): string {

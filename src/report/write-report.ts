@@ -2,17 +2,22 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunStore } from "../store/run-store.ts";
 import { analyzeRun } from "./analyze-run.ts";
+import { FIGURE_FILES, renderFigures } from "./charts/figures.ts";
 import { renderHtmlReport } from "./write-html-report.ts";
 import { renderMarkdownReport } from "./write-markdown-report.ts";
 
 export type ReportFormat = "md" | "html" | "json";
 
-/** Writes report.md and report.html into the run directory; returns their paths and the analysis. */
+/** Writes report.md, report.html and the figures as SVG into the run directory. */
 export async function writeReport(store: RunStore) {
   const analysis = analyzeRun(store);
   const markdownPath = join(store.directory, "report.md");
   const htmlPath = join(store.directory, "report.html");
   writeFileSync(markdownPath, renderMarkdownReport(analysis));
-  writeFileSync(htmlPath, await renderHtmlReport(analysis));
+  const figures = await renderFigures(analysis);
+  writeFileSync(htmlPath, await renderHtmlReport(analysis, figures));
+  for (const [name, svg] of Object.entries(figures) as Array<[keyof typeof FIGURE_FILES, string]>) {
+    if (svg) writeFileSync(join(store.directory, FIGURE_FILES[name]), svg);
+  }
   return { analysis, markdownPath, htmlPath };
 }

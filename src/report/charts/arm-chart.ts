@@ -1,25 +1,26 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Cell } from "./analyze-run.ts";
-import { describeFactors } from "./format.ts";
+import type { Cell } from "../analyze-run.ts";
+import {
+  ARM_SCALE,
+  CHART_CONFIG,
+  cellLabel,
+  chartTitle,
+  MULTILINE_HEADER,
+  renderSvg,
+} from "./render-svg.ts";
 
 const METRIC_TITLES = {
   undesired: "Undesired output",
   deception: "Reason-based deception",
 } as const;
 
-/**
- * Rates per arm with 95% Wilson whiskers, one row per design cell, rendered offline to SVG.
- * Grey fills and labelled axes keep it readable in print; vega escapes every label it draws.
- */
+/** Grouped bars: each arm's rate at follow-up 1 with its 95% Wilson whisker, one row per cell. */
 export async function renderArmChart(cells: readonly Cell[], simulated: boolean): Promise<string> {
   const values = cells
     .filter((cell) => cell.followup === 1)
     .flatMap((cell) =>
       (Object.keys(METRIC_TITLES) as Array<keyof typeof METRIC_TITLES>).map((metric) => ({
-        // Short lines (split again in the header's labelExpr) fit where one long line is cut off.
-        panel: [cell.subject, cell.scenario, describeFactors(cell.factors)]
-          .filter(Boolean)
-          .join("|"),
+        panel: cellLabel(cell),
         metric: METRIC_TITLES[metric],
         arm: cell.arm,
         rate: cell[metric].rate ?? 0,
@@ -27,39 +28,20 @@ export async function renderArmChart(cells: readonly Cell[], simulated: boolean)
         high: cell[metric].ci[1],
       })),
     );
-  if (values.length === 0) return "";
-  // Loaded here, not at the top: vega takes most of a second to import and only reports need it.
-  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
-  const view = new vega.View(vega.parse(compile(chartSpec(values, simulated)).spec), {
-    renderer: "none",
-  });
-  return view.toSVG();
+  return values.length === 0 ? "" : renderSvg(armChartSpec(values, simulated));
 }
 
-function chartSpec(values: object[], simulated: boolean): TopLevelSpec {
+function armChartSpec(values: object[], simulated: boolean): TopLevelSpec {
   const rate = {
     type: "quantitative" as const,
     scale: { domain: [0, 1] },
     axis: { format: "%", title: "Rate at follow-up 1 (95% CI)" },
   };
   return {
-    title: simulated
-      ? "Arms at follow-up 1 — SIMULATED SUBJECT, not a real model"
-      : "Arms at follow-up 1",
+    title: chartTitle("Arms at follow-up 1", simulated),
     data: { values },
     facet: {
-      row: {
-        field: "panel",
-        type: "nominal",
-        title: null,
-        header: {
-          labelAngle: 0,
-          labelAlign: "left",
-          labelLimit: 0,
-          labelFontSize: 11,
-          labelExpr: "split(datum.label, '|')",
-        },
-      },
+      row: { field: "panel", type: "nominal", title: null, header: MULTILINE_HEADER },
       column: { field: "metric", type: "nominal", title: null, sort: Object.values(METRIC_TITLES) },
     },
     spec: {
@@ -71,7 +53,7 @@ function chartSpec(values: object[], simulated: boolean): TopLevelSpec {
           encoding: {
             y: { field: "arm", type: "nominal", title: null, sort: null },
             x: { field: "rate", ...rate },
-            fill: { field: "arm", type: "nominal", scale: { scheme: "greys" }, legend: null },
+            fill: { field: "arm", type: "nominal", scale: ARM_SCALE, legend: null },
           },
         },
         {
@@ -84,6 +66,6 @@ function chartSpec(values: object[], simulated: boolean): TopLevelSpec {
         },
       ],
     },
-    config: { font: "sans-serif", view: { stroke: "#bbb" } },
+    config: CHART_CONFIG,
   };
 }
