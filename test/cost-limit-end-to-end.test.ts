@@ -1,19 +1,7 @@
 /** `--max-cost` stops a run cleanly and says how to resume; the resume finishes it without re-paying. */
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import { runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
 import { type RunningStub, startOpenAIStub } from "./stubs/openai-stub-server.ts";
-
-function candor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/candor.js", ...args], { cwd: REPOSITORY_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("a cost limit", () => {
   let stub: RunningStub;

@@ -1,19 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Cell, RunAnalysis } from "../src/report/analyze-run.ts";
 import { formatProportion } from "../src/report/format.ts";
 import { wilsonInterval } from "../src/stats/index.ts";
-import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import { runCandorSync, temporaryDirectory } from "./run-fixture.ts";
 
-function candor(...args: string[]) {
-  const result = spawnSync(process.execPath, ["bin/candor.js", ...args], {
-    cwd: REPOSITORY_ROOT,
-    encoding: "utf8",
-    maxBuffer: 1 << 30,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const candor = (...args: string[]) => runCandorSync(args);
 
 interface ExportedTurn {
   followup: number;

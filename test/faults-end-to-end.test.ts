@@ -2,9 +2,8 @@
  * Faults counted, not hidden: hung connections time out and are retried, truncated streams are
  * retried, a judge's garbage is repaired or becomes `inconclusive`, and every trial completes.
  */
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import { type CandorResult, runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
 import {
   type RecordedRequest,
   type RunningStub,
@@ -33,21 +32,10 @@ function behaviour(request: RecordedRequest, index: number) {
   return { type: "reply" as const, content: SUBJECT_REPLY };
 }
 
-function candor(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/candor.js", ...args], { cwd: REPOSITORY_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe("a run against a server that hangs, truncates and babbles", () => {
   let stub: RunningStub;
   const runsDir = temporaryDirectory();
-  let result: Awaited<ReturnType<typeof candor>>;
+  let result: CandorResult;
 
   beforeAll(async () => {
     stub = await startOpenAIStub({ script: behaviour });

@@ -2,12 +2,12 @@
  * Runs that survive kill -9: a run killed at many moments and resumed each time ends with exactly
  * the planned trials, all complete, none twice. And one writer per run directory.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../src/providers/sim/seeded-random.ts";
-import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import { REPOSITORY_ROOT, runCandorSync, temporaryDirectory } from "./run-fixture.ts";
 
 const EXPERIMENT_ARGS = ["experiments/paper.yaml", "--samples", "150"];
 
@@ -26,14 +26,6 @@ function finished(
   return new Promise((resolve) =>
     child.on("close", (code, signal) => resolve({ code, signal, stderr })),
   );
-}
-
-function candorSync(args: string[]) {
-  return spawnSync(process.execPath, ["bin/candor.js", ...args], {
-    cwd: REPOSITORY_ROOT,
-    encoding: "utf8",
-    maxBuffer: 1 << 30,
-  });
 }
 
 /** The run directory once it exists under its final name (it appears atomically). */
@@ -69,7 +61,7 @@ describe("kill -9 and resume", () => {
       child.kill("SIGKILL");
       kills.push(delay);
       await exit;
-      const listing = candorSync(["ls", "--runs-dir", runsDir]).stdout;
+      const listing = runCandorSync(["ls", "--runs-dir", runsDir]).stdout;
       completedAfterKill.push(Number(/complete (\d+)/.exec(listing)?.[1] ?? 0));
     }
     // The kills must land mid-run, between trials being written, not all before or after the run.
@@ -84,8 +76,8 @@ describe("kill -9 and resume", () => {
     expect(last.stderr).toBe("");
     expect(last.code).toBe(0);
 
-    const planned = JSON.parse(candorSync(["plan", ...EXPERIMENT_ARGS, "--json"]).stdout).trials;
-    const trials = candorSync(["export", directory, "--format", "jsonl"])
+    const planned = JSON.parse(runCandorSync(["plan", ...EXPERIMENT_ARGS, "--json"]).stdout).trials;
+    const trials = runCandorSync(["export", directory, "--format", "jsonl"])
       .stdout.trim()
       .split("\n")
       .map((line) => JSON.parse(line));
@@ -116,15 +108,15 @@ describe("kill -9 and resume", () => {
       await sleep(50);
       directory = runDirectory(runsDir);
     }
-    const second = candorSync(["resume", directory, "--quiet"]);
-    expect(second.status).toBe(1);
+    const second = runCandorSync(["resume", directory, "--quiet"]);
+    expect(second.code).toBe(1);
     expect(second.stderr).toContain(`is being written by process ${writer.pid}`);
 
     writer.kill("SIGKILL");
     await writerExit;
-    const after = candorSync(["resume", directory, "--quiet"]);
+    const after = runCandorSync(["resume", directory, "--quiet"]);
     expect(after.stderr).toBe("");
-    expect(after.status).toBe(0);
+    expect(after.code).toBe(0);
   }, 180_000);
 
   it("stops cleanly on Ctrl-C, writes what was in flight, and says how to resume", async () => {
@@ -154,8 +146,8 @@ describe("kill -9 and resume", () => {
     const counts = /trials (\d+) complete, 0 error, (\d+) pending/.exec(stdout);
     expect(Number(counts?.[1])).toBeGreaterThan(0);
     expect(Number(counts?.[2])).toBeGreaterThan(0);
-    const resumed = candorSync(["resume", directory, "--quiet"]);
-    expect(resumed.status).toBe(0);
+    const resumed = runCandorSync(["resume", directory, "--quiet"]);
+    expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/trials 12000 complete, 0 error, 0 pending/);
   }, 180_000);
 });

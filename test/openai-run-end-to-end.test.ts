@@ -3,11 +3,10 @@
  * now and then: every trial must still complete, judged by an LLM judge on the same server, and
  * the API key must appear nowhere in what the run leaves behind.
  */
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPOSITORY_ROOT, temporaryDirectory } from "./run-fixture.ts";
+import { type CandorResult, runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
 import {
   type RecordedRequest,
   type RunningStub,
@@ -16,23 +15,6 @@ import {
 
 const API_KEY = "sk-test-4d1f9a-NEVER-WRITE-ME";
 const SAMPLES = 2;
-
-function candor(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bin/candor.js", ...args], {
-      cwd: REPOSITORY_ROOT,
-      env: { ...process.env, ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Subject turns in the scenario's protocol; verdicts as the judge schema asks. */
 function reply(request: RecordedRequest, index: number) {
@@ -69,11 +51,10 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
   let stub: RunningStub;
   const runsDir = temporaryDirectory();
   const cacheDir = temporaryDirectory();
-  let result: Awaited<ReturnType<typeof candor>>;
+  let result: CandorResult;
 
-  beforeAll(async () => {
-    stub = await startOpenAIStub({ script: reply, apiKey: API_KEY });
-    result = await candor(
+  const runPaperExperiment = () =>
+    candor(
       [
         "run",
         "experiments/paper.yaml",
@@ -94,6 +75,10 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
       ],
       { OPENAI_API_KEY: API_KEY },
     );
+
+  beforeAll(async () => {
+    stub = await startOpenAIStub({ script: reply, apiKey: API_KEY });
+    result = await runPaperExperiment();
   });
   afterAll(() => stub.close());
 
@@ -148,27 +133,7 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
 
   it("replays from the cache on a second run, without a single request", async () => {
     const before = stub.requests.length;
-    const again = await candor(
-      [
-        "run",
-        "experiments/paper.yaml",
-        "--subject",
-        "openai:stub-model",
-        "--judge",
-        "openai:stub-judge",
-        "--samples",
-        String(SAMPLES),
-        "--runs-dir",
-        runsDir,
-        "--cache-dir",
-        cacheDir,
-        "--base-url",
-        stub.baseURL,
-        "--yes",
-        "--quiet",
-      ],
-      { OPENAI_API_KEY: API_KEY },
-    );
+    const again = await runPaperExperiment();
     expect(again.code).toBe(0);
     expect(stub.requests.length).toBe(before);
   });

@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,4 +20,38 @@ export async function runFixture(file = TINY_EXPERIMENT, overrides: ExperimentOv
   const runsDir = temporaryDirectory();
   const summary = await runExperiment(experiment, createParticipants(experiment), { runsDir });
   return { ...summary, runsDir, experiment };
+}
+
+export interface CandorResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process without blocking this one (stub servers keep serving). */
+export function runCandor(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CandorResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/candor.js", ...args], {
+      cwd: REPOSITORY_ROOT,
+      env: { ...process.env, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs the real CLI and waits; for commands that need nothing served by this process. */
+export function runCandorSync(args: readonly string[]): CandorResult {
+  const result = spawnSync(process.execPath, ["bin/candor.js", ...args], {
+    cwd: REPOSITORY_ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
