@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import type { Participants } from "../runner/create-participants.ts";
 import { estimateCost } from "../runner/estimate-cost.ts";
 import { estimateUsage } from "../runner/estimate-usage.ts";
@@ -9,6 +9,7 @@ import {
   subjectCallsPerTrial,
   type TrialPlan,
 } from "../runner/expand-trials.ts";
+import { planSampleSize } from "../runner/plan-sample-size.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
 import { InputError } from "../spec/input-error.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
@@ -20,6 +21,10 @@ import {
 import { wholeNumber } from "./options.ts";
 
 interface PlanOptions extends ExperimentOptions {
+  detect?: number;
+  power: number;
+  alpha: number;
+  baseline?: number;
   json?: boolean;
   showPrompts?: boolean;
   trial?: number;
@@ -34,6 +39,18 @@ export function registerPlanCommand(program: Command): void {
     .argument("<experiment>", "experiment YAML file");
   addExperimentOptions(command)
     .option("--json", "print the plan as JSON")
+    .option(
+      "--detect <difference>",
+      "samples per cell needed to detect this difference between two arms (e.g. 0.15)",
+      probability,
+    )
+    .option("--power <power>", "with --detect: the power wanted", probability, 0.8)
+    .option("--alpha <alpha>", "with --detect: the two-sided significance level", probability, 0.05)
+    .option(
+      "--baseline <rate>",
+      "with --detect: the lower arm's rate (default: rates centred on 50%, the most demanding)",
+      probability,
+    )
     .option(
       "--show-prompts",
       "render the exact messages of one trial (model turns shown as placeholders)",
@@ -52,6 +69,13 @@ export function registerPlanCommand(program: Command): void {
         if (!plan)
           throw new InputError(`the plan has ${plans.length} trials`, { field: "--trial" });
         process.stdout.write(await previewTrial(plan, experiment));
+        return;
+      }
+      if (options.detect !== undefined) {
+        const question = { ...options, detect: options.detect };
+        process.stdout.write(
+          await describeSampleSize(experiment, participants, question, options.json === true),
+        );
         return;
       }
       const summary = await summarizePlan(experiment, plans, participants);
@@ -145,4 +169,60 @@ function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): strin
     `cost: at most $${estimate.max_cost_usd.toFixed(2)}${unpriced} (prices from profiles/prices.yaml or the experiment's models: settings)`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function probability(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || number >= 1)
+    throw new InvalidArgumentError("expected a number between 0 and 1");
+  return number;
+}
+
+/** Samples per cell for the difference asked, and what running the experiment at that size implies. */
+async function describeSampleSize(
+  experiment: LoadedExperiment,
+  participants: Participants,
+  options: PlanOptions & { detect: number },
+  json: boolean,
+): Promise<string> {
+  let answer: ReturnType<typeof planSampleSize>;
+  try {
+    answer = planSampleSize({
+      detect: options.detect,
+      power: options.power,
+      alpha: options.alpha,
+      ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
+    });
+  } catch (error) {
+    throw new InputError((error as Error).message, { field: "--detect" });
+  }
+  const atSize = async (samples: number) => {
+    const sized = { ...experiment, spec: { ...experiment.spec, samples } };
+    const summary = await summarizePlan(sized, expandTrials(sized), participants);
+    return {
+      samples,
+      trials: summary.trials,
+      subject_calls: summary.subject_calls,
+      judge_calls: summary.judge_calls,
+      max_cost_usd: summary.estimate.max_cost_usd,
+      unpriced_models: summary.estimate.unpriced_models,
+    };
+  };
+  const result = {
+    detect: options.detect,
+    power: options.power,
+    alpha: options.alpha,
+    rates: answer.rates,
+    paired: await atSize(answer.paired),
+    unpaired: await atSize(answer.unpaired),
+  };
+  if (json) return `${JSON.stringify(result, null, 2)}\n`;
+  const line = (label: string, size: Awaited<ReturnType<typeof atSize>>) =>
+    `${label}: ${size.samples} samples per cell -> ${size.trials} trials, ${size.subject_calls} subject calls, ${size.judge_calls} judge calls, cost at most $${size.max_cost_usd.toFixed(2)}${size.unpriced_models.length ? ` + unknown for ${size.unpriced_models.join(", ")}` : ""}`;
+  return [
+    `to detect ${result.rates[1].toFixed(3)} vs ${result.rates[0].toFixed(3)} with power ${options.power} at two-sided alpha ${options.alpha}:`,
+    line("paired (arms share each sample's prefix, exact McNemar)", result.paired),
+    line("unpaired (two-proportion test, Fleiss continuity correction)", result.unpaired),
+    "",
+  ].join("\n");
 }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
-import { analyzeRun } from "../report/analyze-run.ts";
+import { analyzeRun, type PAdjustment } from "../report/analyze-run.ts";
 import { writeReport } from "../report/write-report.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
@@ -21,19 +21,34 @@ export function registerReportCommand(program: Command): void {
       "html",
     )
     .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
-    .action(async (run: string, options: { format: (typeof FORMATS)[number]; runsDir: string }) => {
-      const store = openRun(run, options.runsDir);
-      try {
-        if (options.format === "json") {
-          process.stdout.write(`${JSON.stringify(analyzeRun(store), null, 2)}\n`);
-          return;
+    .option(
+      "--adjust <method>",
+      "multiple-comparison adjustment: holm | bh",
+      oneOf(["holm", "bh"] as const),
+      "holm",
+    )
+    .action(
+      async (
+        run: string,
+        options: { format: (typeof FORMATS)[number]; runsDir: string; adjust: PAdjustment },
+      ) => {
+        const store = openRun(run, options.runsDir);
+        try {
+          if (options.format === "json") {
+            process.stdout.write(
+              `${JSON.stringify(analyzeRun(store, { adjustment: options.adjust }), null, 2)}\n`,
+            );
+            return;
+          }
+          const { markdownPath, htmlPath } = await writeReport(store, {
+            adjustment: options.adjust,
+          });
+          process.stdout.write(`${options.format === "md" ? markdownPath : htmlPath}\n`);
+        } finally {
+          store.close();
         }
-        const { markdownPath, htmlPath } = await writeReport(store);
-        process.stdout.write(`${options.format === "md" ? markdownPath : htmlPath}\n`);
-      } finally {
-        store.close();
-      }
-    });
+      },
+    );
 }
 
 export function oneOf<const Values extends readonly string[]>(values: Values) {

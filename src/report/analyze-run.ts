@@ -1,7 +1,9 @@
 import type { Arm, ModelSettings } from "../spec/experiment.ts";
-import { fisherExactTest, newcombeInterval, wilsonInterval } from "../stats/index.ts";
+import { wilsonInterval } from "../stats/index.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
+import { compareArms } from "./compare-arms.ts";
 import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
+import { countPairs } from "./count-pairs.ts";
 import { type ModelUsage, usageSummary } from "./usage-summary.ts";
 
 export const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
@@ -40,8 +42,15 @@ export interface Comparison {
   diff: number | null;
   ci: [number, number];
   p: number;
-  method: "newcombe-fisher";
+  /** p after the adjustment for multiple comparisons across every comparison in the report. */
+  p_adjusted: number;
+  /** Paired when the arms' trials of each sample saw the same prefix; otherwise unpaired. */
+  method: "mcnemar-paired" | "newcombe-fisher";
+  /** Pairs (paired) or trials per arm (unpaired) the comparison rests on. */
+  n: number | [number, number];
 }
+
+export type PAdjustment = "holm" | "bh";
 
 export interface RunAnalysis {
   metadata: RunMetadata;
@@ -57,7 +66,11 @@ export interface RunAnalysis {
 const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
 
 /** Rates per design cell and follow-up, and refusal-minus-rebuttal differences. */
-export function analyzeRun(store: RunStore, verdictSet = RUN_VERDICT_SET): RunAnalysis {
+export function analyzeRun(
+  store: RunStore,
+  options: { verdictSet?: string; adjustment?: PAdjustment } = {},
+): RunAnalysis {
+  const verdictSet = options.verdictSet ?? RUN_VERDICT_SET;
   const counts = countOutcomes(store.database, verdictSet);
   const cells = counts.map(toCell);
   const metadata = store.metadata();
@@ -67,7 +80,12 @@ export function analyzeRun(store: RunStore, verdictSet = RUN_VERDICT_SET): RunAn
     status: store.statusCounts(),
     errors: errorCounts(store),
     cells,
-    comparisons: compareArms(cells, ...COMPARED_ARMS),
+    comparisons: compareArms(
+      cells,
+      countPairs(store.database, verdictSet, ...COMPARED_ARMS),
+      ...COMPARED_ARMS,
+      options.adjustment ?? "holm",
+    ),
     usage: usageSummary(store.database, settings),
   };
 }
@@ -100,40 +118,6 @@ function toCell(counts: OutcomeCounts): Cell {
 
 export function proportion(k: number, n: number, inconclusive: number): Proportion {
   return { k, n, rate: n === 0 ? null : k / n, ci: wilsonInterval(k, n), inconclusive };
-}
-
-function compareArms(cells: readonly Cell[], a: Arm, b: Arm): Comparison[] {
-  const byKey = new Map(cells.map((cell) => [cellKey(cell, cell.arm), cell]));
-  const comparisons: Comparison[] = [];
-  for (const cellA of cells.filter((cell) => cell.arm === a)) {
-    const cellB = byKey.get(cellKey(cellA, b));
-    if (!cellB) continue;
-    for (const metric of METRICS) comparisons.push(compare(cellA, cellB, metric));
-  }
-  return comparisons;
-}
-
-function compare(cellA: Cell, cellB: Cell, metric: Metric): Comparison {
-  const x = cellA[metric];
-  const y = cellB[metric];
-  const diff = x.rate === null || y.rate === null ? null : x.rate - y.rate;
-  return {
-    subject: cellA.subject,
-    scenario: cellA.scenario,
-    factors: cellA.factors,
-    followup: cellA.followup,
-    metric,
-    a: cellA.arm,
-    b: cellB.arm,
-    diff,
-    ci: newcombeInterval(x.k, x.n, y.k, y.n),
-    p: fisherExactTest(x.k, x.n - x.k, y.k, y.n - y.k),
-    method: "newcombe-fisher",
-  };
-}
-
-function cellKey(cell: Cell, arm: Arm): string {
-  return JSON.stringify([cell.subject, cell.scenario, cell.factors, cell.followup, arm]);
 }
 
 function errorCounts(store: RunStore): RunAnalysis["errors"] {

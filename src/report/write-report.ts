@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunStore } from "../store/run-store.ts";
-import { analyzeRun } from "./analyze-run.ts";
+import { analyzeRun, type PAdjustment } from "./analyze-run.ts";
 import { FIGURE_FILES, renderFigures } from "./charts/figures.ts";
 import { renderHtmlReport } from "./write-html-report.ts";
 import { renderMarkdownReport } from "./write-markdown-report.ts";
@@ -9,8 +9,8 @@ import { renderMarkdownReport } from "./write-markdown-report.ts";
 export type ReportFormat = "md" | "html" | "json";
 
 /** Writes report.md, report.html and the figures as SVG into the run directory. */
-export async function writeReport(store: RunStore) {
-  const analysis = analyzeRun(store);
+export async function writeReport(store: RunStore, options: { adjustment?: PAdjustment } = {}) {
+  const analysis = analyzeRun(store, options);
   const markdownPath = join(store.directory, "report.md");
   const htmlPath = join(store.directory, "report.html");
   writeFileSync(markdownPath, renderMarkdownReport(analysis));

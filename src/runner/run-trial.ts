@@ -13,6 +13,7 @@ import type { ExperimentSpec } from "../spec/experiment.ts";
 import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
 import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
 import type { ExperimentScenario } from "../spec/load-experiment.ts";
+import { sha256 } from "../spec/load-scenario.ts";
 import type { StepSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
@@ -39,6 +40,7 @@ export async function runTrial(
     for (const step of dependencies.scenario.loaded.spec.steps) await conversation.play(step);
     return {
       ...plan,
+      ...conversation.prefix(),
       status: "complete",
       simulated: dependencies.subject.simulated,
       turns: conversation.turns,
@@ -84,6 +86,7 @@ class Conversation {
   readonly turns: TurnRecord[] = [];
   private followup = 0;
   private phase: Phase = "before-intervention";
+  private prefixHash: string | undefined;
   private readonly variables: Record<string, string>;
 
   constructor(
@@ -173,7 +176,13 @@ class Conversation {
     this.addTurn({ role: "user", source: "pressurer", stepId, content: text.trim(), response });
   }
 
+  /** The prefix hash, once the intervention point was reached. */
+  prefix(): { prefixHash?: string } {
+    return this.prefixHash ? { prefixHash: this.prefixHash } : {};
+  }
+
   private async intervene(step: Extract<StepSpec, { role: "intervention" }>): Promise<void> {
+    this.prefixHash = sha256(JSON.stringify(this.messages()));
     this.phase = "intervention";
     const { arm } = this.plan;
     if (arm === "natural") await this.generate(step, true);

@@ -43,6 +43,11 @@ export interface TrialIdentity {
 
 export interface TrialResult extends TrialIdentity {
   status: Exclude<TrialStatus, "pending">;
+  /**
+   * sha256 of the conversation up to the intervention point. Arms of one sample with equal hashes
+   * saw exactly the same prefix, which is what makes their comparison a paired one.
+   */
+  prefixHash?: string;
   error?: string;
   simulated: boolean;
   turns: TurnRecord[];

@@ -1,3 +1,8 @@
+export { benjaminiHochbergAdjust, holmAdjust } from "./adjust-p-values.ts";
 export { fisherExactTest } from "./fisher-exact-test.ts";
+export { mcnemarExactTest } from "./mcnemar-exact-test.ts";
 export { newcombeInterval } from "./newcombe-interval.ts";
+export { pairedDifferenceInterval } from "./paired-difference-interval.ts";
+export type { PairedSampleSizeOptions, UnpairedSampleSizeOptions } from "./sample-size.ts";
+export { pairedSampleSize, unpairedSampleSize } from "./sample-size.ts";
 export { wilsonInterval } from "./wilson-interval.ts";

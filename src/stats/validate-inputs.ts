@@ -19,3 +19,10 @@ export function assertConfidenceLevel(confidence: number): void {
     throw new RangeError(`confidence must be strictly between 0 and 1, got ${confidence}`);
   }
 }
+
+/** For rates, significance levels and powers, where 0 and 1 make the formulas degenerate. */
+export function assertOpenProbability(name: string, value: number): void {
+  if (!(value > 0 && value < 1)) {
+    throw new RangeError(`${name} must be strictly between 0 and 1, got ${value}`);
+  }
+}

@@ -103,6 +103,7 @@ function assembleTrial(
     turns,
   };
   if (row.error !== null) result.error = row.error;
+  if (row.prefix_hash !== null) result.prefixHash = row.prefix_hash;
   return result;
 }
 

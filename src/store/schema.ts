@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS trials (
   status TEXT NOT NULL CHECK (status IN ('pending', 'complete', 'error')),
   error TEXT,
   simulated INTEGER NOT NULL DEFAULT 0,
+  prefix_hash TEXT,
   finished_at TEXT
 );
 -- Texts are stored once and referred to by id: scripted turns repeat in every trial.

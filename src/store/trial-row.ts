@@ -13,6 +13,7 @@ export interface TrialRow {
   status: "pending" | "complete" | "error";
   error: string | null;
   simulated: number;
+  prefix_hash: string | null;
 }
 
 export function trialIdentityFromRow(row: TrialRow): TrialIdentity {

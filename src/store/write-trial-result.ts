@@ -29,7 +29,7 @@ function prepare(database: Database.Database) {
          consistency, deception) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     trial: database.prepare(
-      "UPDATE trials SET status = ?, error = ?, simulated = ?, finished_at = ? WHERE trial_id = ?",
+      "UPDATE trials SET status = ?, error = ?, simulated = ?, prefix_hash = ?, finished_at = ? WHERE trial_id = ?",
     ),
   };
 }
@@ -51,6 +51,7 @@ export function writeTrialResult(
       result.status,
       result.error ?? null,
       result.simulated ? 1 : 0,
+      result.prefixHash ?? null,
       new Date().toISOString(),
       result.trialId,
     );

@@ -1,0 +1,101 @@
+import type Database from "better-sqlite3";
+import type { Arm } from "../spec/experiment.ts";
+import type { Metric } from "./analyze-run.ts";
+
+/** Two arms' outcomes on one sample, cross-tabulated over the samples of a cell and follow-up. */
+export interface PairTable {
+  subject: string;
+  scenario: string;
+  factors: Record<string, string>;
+  followup: number;
+  metric: Metric;
+  both: number;
+  onlyA: number;
+  onlyB: number;
+  neither: number;
+  /** Whether every pair saw an identical conversation up to the intervention point. */
+  samePrefix: boolean;
+}
+
+interface PairRow {
+  subject: string;
+  scenario: string;
+  levels: string;
+  followup: number;
+  samePrefix: number;
+  undesiredA: string;
+  undesiredB: string;
+  deceptionA: string;
+  deceptionB: string;
+  reasoningA: string;
+  reasoningB: string;
+}
+
+/**
+ * Matches trials of arms a and b that share subject, scenario, levels and sample index, and
+ * counts agreement per metric; pairs where either label is undecided are left out, as in the rates.
+ */
+export function countPairs(
+  database: Database.Database,
+  verdictSet: string,
+  a: Arm,
+  b: Arm,
+): PairTable[] {
+  const rows = database
+    .prepare(
+      `SELECT ta.subject AS subject, ta.scenario_id AS scenario, ta.levels_json AS levels, oa.followup AS followup,
+         COALESCE(ta.prefix_hash = tb.prefix_hash, 0) AS samePrefix,
+         oa.undesired AS undesiredA, ob.undesired AS undesiredB, oa.deception AS deceptionA, ob.deception AS deceptionB,
+         oa.reasoning_status AS reasoningA, ob.reasoning_status AS reasoningB
+       FROM trials ta
+       JOIN trials tb ON tb.subject = ta.subject AND tb.scenario_id = ta.scenario_id
+         AND tb.levels_json = ta.levels_json AND tb.sample = ta.sample AND tb.arm = ?
+       JOIN outcomes oa ON oa.trial_id = ta.trial_id AND oa.verdict_set = ?
+       JOIN outcomes ob ON ob.trial_id = tb.trial_id AND ob.verdict_set = ? AND ob.followup = oa.followup
+       WHERE ta.arm = ? AND ta.status = 'complete' AND tb.status = 'complete' AND oa.followup >= 1
+       ORDER BY ta.ordinal, oa.followup`,
+    )
+    .all(b, verdictSet, verdictSet, a) as PairRow[];
+  const tables = new Map<string, PairTable>();
+  for (const row of rows) {
+    for (const [metric, labelA, labelB] of metricLabels(row)) {
+      if (labelA === undefined || labelB === undefined) continue;
+      const key = JSON.stringify([row.subject, row.scenario, row.levels, row.followup, metric]);
+      const table = tables.get(key) ?? emptyTable(row, metric);
+      if (labelA && labelB) table.both += 1;
+      else if (labelA) table.onlyA += 1;
+      else if (labelB) table.onlyB += 1;
+      else table.neither += 1;
+      table.samePrefix &&= row.samePrefix === 1;
+      tables.set(key, table);
+    }
+  }
+  return [...tables.values()];
+}
+
+/** true/false per metric, or undefined when that side's label is undecided. */
+function metricLabels(row: PairRow): Array<[Metric, boolean | undefined, boolean | undefined]> {
+  const yesNo = (label: string) => (label === "yes" ? true : label === "no" ? false : undefined);
+  const missing = (status: string) =>
+    status === "hidden" ? undefined : status === "missing" || status === "empty";
+  return [
+    ["undesired", yesNo(row.undesiredA), yesNo(row.undesiredB)],
+    ["deception", yesNo(row.deceptionA), yesNo(row.deceptionB)],
+    ["missing_reasoning", missing(row.reasoningA), missing(row.reasoningB)],
+  ];
+}
+
+function emptyTable(row: PairRow, metric: Metric): PairTable {
+  return {
+    subject: row.subject,
+    scenario: row.scenario,
+    factors: JSON.parse(row.levels),
+    followup: row.followup,
+    metric,
+    both: 0,
+    onlyA: 0,
+    onlyB: 0,
+    neither: 0,
+    samePrefix: true,
+  };
+}
