@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Cell, RunAnalysis } from "../src/report/analyze-run.ts";
 import { formatProportion } from "../src/report/format.ts";
-import { wilsonInterval } from "../src/stats/index.ts";
+import {
+  holmAdjust,
+  mcnemarExactTest,
+  pairedDifferenceInterval,
+  wilsonInterval,
+} from "../src/stats/index.ts";
 import { runCandorSync, temporaryDirectory } from "./run-fixture.ts";
 
 const candor = (...args: string[]) => runCandorSync(args);
@@ -143,5 +148,54 @@ describe("candor demo, end to end", () => {
     const listing = candor("ls", "--runs-dir", runsDir);
     expect(listing.stdout).toContain(runId);
     expect(listing.stdout).toContain("SIMULATED");
+  });
+
+  it("compares refusal and rebuttal pair by pair, as the export implies, with adjusted p-values", () => {
+    const analysis = JSON.parse(
+      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
+    ) as RunAnalysis;
+    const trials = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir)
+      .stdout.trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as ExportedTrial & { sample: number });
+    const bySample = new Map<string, ExportedTrial>();
+    for (const trial of trials)
+      bySample.set(JSON.stringify([trial.scenario, trial.factors, trial.sample, trial.arm]), trial);
+    const undesiredFirst = analysis.comparisons.filter(
+      (comparison) => comparison.metric === "undesired" && comparison.followup === 1,
+    );
+    expect(undesiredFirst.length).toBe(10);
+    for (const comparison of undesiredFirst) {
+      expect(comparison.method).toBe("mcnemar-paired");
+      const table = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
+      for (const trial of trials.filter(
+        (candidate) =>
+          candidate.arm === "refusal" &&
+          candidate.scenario === comparison.scenario &&
+          JSON.stringify(candidate.factors) === JSON.stringify(comparison.factors),
+      )) {
+        const partner = bySample.get(
+          JSON.stringify([trial.scenario, trial.factors, trial.sample, "rebuttal"]),
+        );
+        const a = trial.outcome?.undesired;
+        const b = partner?.outcome?.undesired;
+        if (!a || !b || a === "inconclusive" || b === "inconclusive") continue;
+        if (a === "yes" && b === "yes") table.both += 1;
+        else if (a === "yes") table.onlyA += 1;
+        else if (b === "yes") table.onlyB += 1;
+        else table.neither += 1;
+      }
+      const pairs = table.both + table.onlyA + table.onlyB + table.neither;
+      expect(comparison.n).toBe(pairs);
+      expect(comparison.diff).toBeCloseTo((table.onlyA - table.onlyB) / pairs, 12);
+      expect(comparison.p).toBeCloseTo(mcnemarExactTest(table.onlyA, table.onlyB), 12);
+      expect(comparison.ci).toEqual(
+        pairedDifferenceInterval(table.both, table.onlyA, table.onlyB, table.neither),
+      );
+    }
+    const adjusted = holmAdjust(analysis.comparisons.map((comparison) => comparison.p));
+    analysis.comparisons.forEach((comparison, index) =>
+      expect(comparison.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12),
+    );
   });
 });
