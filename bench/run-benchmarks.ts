@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: figures, not tests. Sections (all by default; `-- --only a,b` picks some):
  * `sim` simulated-subject throughput end to end; `large` a 100,000-trial run and its report;
- * `rate-limited` and `overhead` against the local OpenAI-style stub; `gguf` prefix reuse.
+ * `rate-limited` and `overhead` against the local OpenAI-style stub; `resume` overhead; `gguf`
+ * prefix reuse.
  */
 
 import { spawnSync } from "node:child_process";
@@ -17,6 +18,7 @@ import { RunStore } from "../src/store/run-store.ts";
 import { temporaryDirectory } from "../test/run-fixture.ts";
 import { PAPER_EXPERIMENT } from "./paths.ts";
 import { harnessOverhead, rateLimitedThroughput } from "./provider-benchmarks.ts";
+import { resumeOverhead } from "./resume-benchmark.ts";
 
 const PAPER = PAPER_EXPERIMENT;
 const TRIALS_PER_SAMPLE = 40; // 10 design cells × 4 arms in the paper experiment
@@ -71,6 +73,7 @@ if (wanted("large")) {
 }
 if (wanted("rate-limited")) await rateLimitedThroughput(line);
 if (wanted("overhead")) await harnessOverhead(line);
+if (wanted("resume")) await resumeOverhead(line);
 if (wanted("gguf")) {
   // Its own process: it loads llama.cpp and takes its own options (see the file).
   const args = [

@@ -1,5 +1,11 @@
 export { benjaminiHochbergAdjust, holmAdjust } from "./adjust-p-values.ts";
 export { fisherExactTest } from "./fisher-exact-test.ts";
+export {
+  fitLogisticRegression,
+  type LogisticRegressionFit,
+  type LogisticRegressionInput,
+} from "./logistic-regression.ts";
+export { type DesignMatrix, designMatrix, INTERCEPT } from "./logistic-regression-design-matrix.ts";
 export { mcnemarExactTest } from "./mcnemar-exact-test.ts";
 export { newcombeInterval } from "./newcombe-interval.ts";
 export { pairedDifferenceInterval } from "./paired-difference-interval.ts";
