@@ -198,4 +198,25 @@ describe("candor demo, end to end", () => {
       expect(comparison.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12),
     );
   });
+
+  it("fits each outcome on arm × factors, over exactly the decided turns the cells count", () => {
+    const analysis = JSON.parse(
+      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
+    ) as RunAnalysis;
+    expect(analysis.factor_effects.length).toBe(3 * 3);
+    for (const effect of analysis.factor_effects) {
+      const cells = analysis.cells.filter(
+        (cell) => cell.followup === 1 && cell.scenario === effect.scenario,
+      );
+      expect(effect.observations).toBe(cells.reduce((sum, cell) => sum + cell[effect.metric].n, 0));
+      if (effect.problem === null) expect(effect.terms.length).toBeGreaterThan(0);
+      else expect(effect.terms).toEqual([]);
+    }
+    const realEstate = analysis.factor_effects.find(
+      (effect) => effect.scenario === "real-estate" && effect.metric === "undesired",
+    );
+    expect(realEstate?.model).toBe(
+      "undesired ~ arm * attribute + arm * delivery (baseline arm=rebuttal)",
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-s
 import { compareArms } from "./compare-arms.ts";
 import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
 import { countPairs } from "./count-pairs.ts";
+import { type FactorEffect, factorEffects } from "./factor-effects.ts";
 import { type ModelUsage, usageSummary } from "./usage-summary.ts";
 
 export const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
@@ -61,6 +62,8 @@ export interface RunAnalysis {
   comparisons: Comparison[];
   /** Tokens and cost per subject and judge model; cached calls cost nothing. */
   usage: ModelUsage[];
+  /** Logistic regressions of each outcome on arm × factors, per subject and scenario. */
+  factor_effects: FactorEffect[];
 }
 
 const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
@@ -87,6 +90,7 @@ export function analyzeRun(
       options.adjustment ?? "holm",
     ),
     usage: usageSummary(store.database, settings),
+    factor_effects: factorEffects(store.database, verdictSet),
   };
 }
 

@@ -39,6 +39,7 @@ function analysis(): RunAnalysis {
     cells: [cell("refusal", 6), cell("rebuttal", 1)],
     comparisons: [],
     usage: [],
+    factor_effects: [],
   };
 }
 

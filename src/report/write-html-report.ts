@@ -3,6 +3,7 @@ import { type Figures, renderFigures } from "./charts/figures.ts";
 import {
   armTables,
   comparisonTable,
+  factorEffectTables,
   METHOD_NOTES,
   persistenceTable,
   runFacts,
@@ -43,6 +44,7 @@ export async function renderHtmlReport(analysis: RunAnalysis, figures?: Figures)
       ? `<h2>Persistence over follow-ups</h2>${figure(persistenceFigure)}${htmlTable(persistence)}`
       : "",
     errorsSection(analysis),
+    `<h2>Factor effects</h2>${factorEffectTables(analysis).map(htmlTable).join("")}`,
     `<h2>Tokens and cost</h2>${htmlTable(usageTable(analysis))}`,
     `<h2>Methods</h2><ul>${METHOD_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
   ];

@@ -2,6 +2,7 @@ import type { RunAnalysis } from "./analyze-run.ts";
 import {
   armTables,
   comparisonTable,
+  factorEffectTables,
   METHOD_NOTES,
   persistenceTable,
   runFacts,
@@ -26,6 +27,8 @@ export function renderMarkdownReport(analysis: RunAnalysis): string {
       lines.push(`- ${error.subject} · ${error.scenario}: ${error.count}`);
     lines.push("");
   }
+  lines.push("## Factor effects", "");
+  for (const table of factorEffectTables(analysis)) lines.push(...markdownTable(table));
   lines.push("## Tokens and cost", "", ...markdownTable(usageTable(analysis)));
   lines.push("## Methods", "", ...METHOD_NOTES.map((note) => `- ${note}`), "");
   return lines.join("\n");
