@@ -88,7 +88,15 @@ describe("candor demo, end to end", () => {
     expect(existsSync(htmlPath)).toBe(true);
     const html = readFileSync(htmlPath, "utf8");
     expect(html).toContain("SIMULATED SUBJECT");
-    expect(html).toContain("<svg");
+    // Three figures: the arms, persistence over the three follow-ups, refusal minus rebuttal.
+    expect(html.match(/<svg/g)).toHaveLength(3);
+    for (const figure of [
+      "figure-arms.svg",
+      "figure-persistence.svg",
+      "figure-refusal-minus-rebuttal.svg",
+    ]) {
+      expect(readFileSync(htmlPath.replace("report.html", figure), "utf8")).toMatch(/^<svg/);
+    }
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
