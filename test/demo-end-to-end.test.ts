@@ -202,9 +202,9 @@ describe("candor demo, end to end", () => {
       );
     }
     const adjusted = holmAdjust(analysis.comparisons.map((comparison) => comparison.p));
-    analysis.comparisons.forEach((comparison, index) =>
-      expect(comparison.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12),
-    );
+    for (const [index, comparison] of analysis.comparisons.entries()) {
+      expect(comparison.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12);
+    }
   });
 
   it("fits each outcome on arm × factors, over exactly the decided turns the cells count", () => {
