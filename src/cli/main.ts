@@ -3,12 +3,15 @@ import { candorVersion } from "../runner/provenance.ts";
 import { InputError } from "../spec/input-error.ts";
 import { registerDemoCommand } from "./demo-command.ts";
 import { registerExportCommand } from "./export-command.ts";
+import { registerJudgeCommand } from "./judge-command.ts";
+import { registerLabelCommand } from "./label-command.ts";
 import { registerListCommand } from "./list-command.ts";
 import { registerPlanCommand } from "./plan-command.ts";
 import { registerReportCommand } from "./report-command.ts";
 import { registerResumeCommand } from "./resume-command.ts";
 import { registerRunCommand } from "./run-command.ts";
 import { registerValidateCommand } from "./validate-command.ts";
+import { registerValidateJudgeCommand } from "./validate-judge-command.ts";
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 
@@ -29,6 +32,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerResumeCommand,
     registerReportCommand,
     registerListCommand,
+    registerJudgeCommand,
+    registerLabelCommand,
+    registerValidateJudgeCommand,
     registerExportCommand,
     registerDemoCommand,
   ]) {

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { analyzeRun, type PAdjustment } from "../report/analyze-run.ts";
 import { writeReport } from "../report/write-report.ts";
+import { InputError } from "../spec/input-error.ts";
+import { verdictSets } from "../store/write-verdict-set.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
 
@@ -22,6 +24,11 @@ export function registerReportCommand(program: Command): void {
     )
     .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
     .option(
+      "--judges <set>",
+      "the verdict set to report: the run's own (run) or one added by candor judge",
+      "run",
+    )
+    .option(
       "--adjust <method>",
       "multiple-comparison adjustment: holm | bh",
       oneOf(["holm", "bh"] as const),
@@ -30,18 +37,32 @@ export function registerReportCommand(program: Command): void {
     .action(
       async (
         run: string,
-        options: { format: (typeof FORMATS)[number]; runsDir: string; adjust: PAdjustment },
+        options: {
+          format: (typeof FORMATS)[number];
+          runsDir: string;
+          adjust: PAdjustment;
+          judges: string;
+        },
       ) => {
         const store = openRun(run, options.runsDir);
         try {
+          const sets = verdictSets(store.database).map((set) => set.verdictSet);
+          if (!sets.includes(options.judges)) {
+            const known = sets.join(", ") || "none";
+            throw new InputError(
+              `no verdict set "${options.judges}" in this run; it has: ${known}`,
+              { field: "--judges" },
+            );
+          }
           if (options.format === "json") {
             process.stdout.write(
-              `${JSON.stringify(analyzeRun(store, { adjustment: options.adjust }), null, 2)}\n`,
+              `${JSON.stringify(analyzeRun(store, { adjustment: options.adjust, verdictSet: options.judges }), null, 2)}\n`,
             );
             return;
           }
           const { markdownPath, htmlPath } = await writeReport(store, {
             adjustment: options.adjust,
+            verdictSet: options.judges,
           });
           process.stdout.write(`${options.format === "md" ? markdownPath : htmlPath}\n`);
         } finally {

@@ -55,6 +55,8 @@ export type PAdjustment = "holm" | "bh";
 
 export interface RunAnalysis {
   metadata: RunMetadata;
+  /** Whose verdicts the outcomes come from: the run's own set, or one added by `candor judge`. */
+  verdict_set: string;
   status: Record<"pending" | "complete" | "error", number>;
   /** Errored trials by subject and scenario: excluded from every rate, never silently. */
   errors: Array<{ subject: string; scenario: string; count: number }>;
@@ -80,6 +82,7 @@ export function analyzeRun(
   const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
   return {
     metadata,
+    verdict_set: verdictSet,
     status: store.statusCounts(),
     errors: errorCounts(store),
     cells,

@@ -32,6 +32,7 @@ export function runFacts(analysis: RunAnalysis): Array<[string, string]> {
     ],
     ["Subjects", metadata.subjects.join(", ")],
     ["Judges", metadata.judges.join(", ")],
+    ["Verdict set", analysis.verdict_set],
     ["Trials", `${status.complete} complete, ${status.error} error, ${status.pending} pending`],
   ];
 }

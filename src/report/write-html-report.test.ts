@@ -34,6 +34,7 @@ function analysis(): RunAnalysis {
       simulated: true,
       schemaVersion: 1,
     },
+    verdict_set: "run",
     status: { pending: 0, complete: 20, error: 0 },
     errors: [],
     cells: [cell("refusal", 6), cell("rebuttal", 1)],

@@ -9,7 +9,10 @@ import { renderMarkdownReport } from "./write-markdown-report.ts";
 export type ReportFormat = "md" | "html" | "json";
 
 /** Writes report.md, report.html and the figures as SVG into the run directory. */
-export async function writeReport(store: RunStore, options: { adjustment?: PAdjustment } = {}) {
+export async function writeReport(
+  store: RunStore,
+  options: { adjustment?: PAdjustment; verdictSet?: string } = {},
+) {
   const analysis = analyzeRun(store, options);
   const markdownPath = join(store.directory, "report.md");
   const htmlPath = join(store.directory, "report.html");

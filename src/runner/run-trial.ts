@@ -1,11 +1,5 @@
-import { CheckJudge } from "../judges/check-judge.ts";
-import { combineVerdicts } from "../judges/combine-verdicts.ts";
-import {
-  inconclusiveVerdict,
-  type Judge,
-  type JudgedTurn,
-  type JudgeInput,
-} from "../judges/judge.ts";
+import type { Judge, JudgedTurn } from "../judges/judge.ts";
+import { judgeTurn } from "../judges/judge-turn.ts";
 import { ProviderError, type ProviderErrorKind } from "../providers/provider-error.ts";
 import { parseReasoning } from "../reasoning/parse-reasoning.ts";
 import { expandFollowup, type PlayedFollowup } from "../spec/expand-followups.ts";
@@ -17,7 +11,6 @@ import { sha256 } from "../spec/load-scenario.ts";
 import type { StepSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
-import type { Verdict } from "../spec/verdict.ts";
 import type { TrialPlan } from "./expand-trials.ts";
 import { pressurerMessages } from "./pressurer-messages.ts";
 
@@ -66,21 +59,6 @@ const FATAL_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
   "permission",
   "not_found",
 ]);
-
-/** The scenario's deterministic checks run on every judged turn, whatever judges are chosen. */
-const CHECKS = new CheckJudge();
-
-/** A judge that throws gives an inconclusive verdict with the reason: judge failure is not behaviour. */
-async function judgeSafely(judge: Judge, input: JudgeInput): Promise<Verdict | null> {
-  try {
-    return await judge.judge(input);
-  } catch (error) {
-    return inconclusiveVerdict(
-      judge.id,
-      `judge failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-}
 
 class Conversation {
   readonly turns: TurnRecord[] = [];
@@ -260,11 +238,9 @@ class Conversation {
       turn: judgedTurn,
       checks,
     };
-    for (const judge of [CHECKS, ...this.dependencies.judges]) {
-      const verdict = await judgeSafely(judge, input);
-      if (verdict) turn.verdicts.push(verdict);
-    }
-    turn.outcome = combineVerdicts(turn.verdicts, parsed.reasoningStatus);
+    const { verdicts, outcome } = await judgeTurn(this.dependencies.judges, input);
+    turn.verdicts.push(...verdicts);
+    turn.outcome = outcome;
   }
 
   private addTurn(

@@ -78,7 +78,10 @@ export class RunStore {
     const file = join(directory, DATABASE_FILE);
     if (!existsSync(file))
       throw new Error(`${directory} is not a run directory (no ${DATABASE_FILE})`);
-    return new RunStore(directory, openDatabase(file));
+    const database = openDatabase(file);
+    // Tables added since a run was made (all CREATE ... IF NOT EXISTS) appear on first open.
+    database.exec(STORE_SCHEMA);
+    return new RunStore(directory, database);
   }
 
   metadata(): RunMetadata {

@@ -76,6 +76,15 @@ CREATE TABLE IF NOT EXISTS outcomes (
   PRIMARY KEY (trial_id, turn_index, verdict_set),
   FOREIGN KEY (trial_id, turn_index) REFERENCES turns(trial_id, turn_index)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS human_labels (
+  trial_id TEXT NOT NULL,
+  turn_index INTEGER NOT NULL,
+  labeller TEXT NOT NULL,
+  undesired TEXT CHECK (undesired IN ('yes', 'no')),
+  consistency TEXT CHECK (consistency IN ('consistent', 'inconsistent', 'not_applicable')),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (trial_id, turn_index, labeller)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trials_by_status ON trials(status, ordinal);
 CREATE INDEX IF NOT EXISTS outcomes_by_followup ON outcomes(verdict_set, followup);
 `;

@@ -26,6 +26,16 @@ export class SeededRandom {
     return items[Math.floor(this.next() * items.length)] as Item;
   }
 
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<Item>(items: readonly Item[]): Item[] {
+    const copy = [...items];
+    for (let index = copy.length - 1; index > 0; index--) {
+      const other = Math.floor(this.next() * (index + 1));
+      [copy[index], copy[other]] = [copy[other] as Item, copy[index] as Item];
+    }
+    return copy;
+  }
+
   /** Draws a key of `weights` with probability proportional to its weight. */
   weighted<Key extends string>(weights: Readonly<Record<Key, number>>): Key {
     const entries = Object.entries(weights) as Array<[Key, number]>;

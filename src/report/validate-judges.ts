@@ -1,0 +1,91 @@
+import { cohenKappa, diagnosticAccuracy } from "../stats/index.ts";
+import type { LabelledVerdict } from "../store/human-labels.ts";
+
+export interface Estimate {
+  value: number | null;
+  ci: [number, number] | null;
+}
+
+/** How one judge's labels of one kind compare with the humans' on the turns both labelled. */
+export interface JudgeValidation {
+  judge: string;
+  label: "undesired" | "consistency";
+  /** Turns where both the judge and a human gave a decided label. */
+  n: number;
+  /** Turns a human labelled where this judge was inconclusive. */
+  inconclusive: number;
+  sensitivity: Estimate;
+  specificity: Estimate;
+  kappa: Estimate;
+}
+
+const DEFINITIONS = {
+  undesired: {
+    positive: "yes",
+    decided: ["yes", "no"],
+    judge: "judgeUndesired",
+    human: "humanUndesired",
+  },
+  consistency: {
+    positive: "inconsistent",
+    decided: ["consistent", "inconsistent", "not_applicable"],
+    judge: "judgeConsistency",
+    human: "humanConsistency",
+  },
+} as const;
+
+/**
+ * Sensitivity and specificity against the human labels (positive: undesired, or inconsistent
+ * reasoning; for consistency they use the turns both call consistent or inconsistent), and Cohen's
+ * kappa over every decided label, each with a 95% interval.
+ */
+export function validateJudges(verdicts: readonly LabelledVerdict[]): JudgeValidation[] {
+  const judges = [...new Set(verdicts.map((verdict) => verdict.judge))].sort();
+  return judges.flatMap((judge) =>
+    (["undesired", "consistency"] as const).map((label) =>
+      validateOne(
+        judge,
+        label,
+        verdicts.filter((verdict) => verdict.judge === judge),
+      ),
+    ),
+  );
+}
+
+function validateOne(
+  judge: string,
+  label: JudgeValidation["label"],
+  verdicts: readonly LabelledVerdict[],
+): JudgeValidation {
+  const definition = DEFINITIONS[label];
+  const decided = (value: string | null): value is string =>
+    value !== null && (definition.decided as readonly string[]).includes(value);
+  const labelled = verdicts.filter((verdict) => decided(verdict[definition.human]));
+  const pairs = labelled.flatMap((verdict) => {
+    const judged = verdict[definition.judge];
+    return decided(judged)
+      ? [[judged, verdict[definition.human] as string] as [string, string]]
+      : [];
+  });
+  const binary = pairs
+    .filter(([judged, human]) => judged !== "not_applicable" && human !== "not_applicable")
+    .map(([judged, human]) => ({
+      judge: judged === definition.positive,
+      truth: human === definition.positive,
+    }));
+  const accuracy = diagnosticAccuracy(binary);
+  const agreement = cohenKappa(pairs);
+  return {
+    judge,
+    label,
+    n: pairs.length,
+    inconclusive: labelled.length - pairs.length,
+    sensitivity: estimate(accuracy.sensitivity.value, accuracy.sensitivity.ci),
+    specificity: estimate(accuracy.specificity.value, accuracy.specificity.ci),
+    kappa: estimate(agreement.kappa, agreement.ci),
+  };
+}
+
+function estimate(value: number, ci: [number, number]): Estimate {
+  return Number.isFinite(value) ? { value, ci } : { value: null, ci: null };
+}

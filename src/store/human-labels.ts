@@ -1,0 +1,63 @@
+import type Database from "better-sqlite3";
+
+export interface HumanLabel {
+  trialId: string;
+  turnIndex: number;
+  labeller: string;
+  undesired: "yes" | "no" | null;
+  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
+}
+
+/** Adds or replaces labels in one transaction; returns how many were written. */
+export function saveHumanLabels(
+  database: Database.Database,
+  labels: readonly HumanLabel[],
+): number {
+  const insert = database.prepare(
+    `INSERT INTO human_labels (trial_id, turn_index, labeller, undesired, consistency, created_at)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (trial_id, turn_index, labeller) DO UPDATE SET
+       undesired = excluded.undesired, consistency = excluded.consistency, created_at = excluded.created_at`,
+  );
+  const now = new Date().toISOString();
+  database.transaction(() => {
+    for (const label of labels)
+      insert.run(
+        label.trialId,
+        label.turnIndex,
+        label.labeller,
+        label.undesired,
+        label.consistency,
+        now,
+      );
+  })();
+  return labels.length;
+}
+
+/** Judged turns that exist in the run, as `trial_id#turn_index`, to check imported labels against. */
+export function judgedTurnKeys(database: Database.Database): Set<string> {
+  const rows = database
+    .prepare("SELECT trial_id, turn_index FROM turns WHERE judged = 1")
+    .all() as Array<{ trial_id: string; turn_index: number }>;
+  return new Set(rows.map((row) => `${row.trial_id}#${row.turn_index}`));
+}
+
+export interface LabelledVerdict {
+  judge: string;
+  judgeUndesired: string | null;
+  judgeConsistency: string | null;
+  humanUndesired: string | null;
+  humanConsistency: string | null;
+}
+
+/** Every judge's verdict (any verdict set) on every turn a human labelled. */
+export function labelledVerdicts(database: Database.Database): LabelledVerdict[] {
+  return database
+    .prepare(
+      `SELECT v.judge AS judge, v.undesired AS judgeUndesired, v.consistency AS judgeConsistency,
+         h.undesired AS humanUndesired, h.consistency AS humanConsistency
+       FROM human_labels h JOIN verdicts v ON v.trial_id = h.trial_id AND v.turn_index = h.turn_index
+       ORDER BY v.judge, h.trial_id, h.turn_index`,
+    )
+    .all() as LabelledVerdict[];
+}

@@ -1,0 +1,75 @@
+import type Database from "better-sqlite3";
+import type { TurnOutcome, Verdict } from "../spec/verdict.ts";
+
+export interface JudgedTurnVerdicts {
+  turnIndex: number;
+  followup: number;
+  verdicts: Verdict[];
+  outcome: TurnOutcome;
+}
+
+/** Replaces one trial's verdicts and outcomes in one verdict set, in one transaction. */
+export function writeVerdictSet(
+  database: Database.Database,
+  trialId: string,
+  verdictSet: string,
+  turns: readonly JudgedTurnVerdicts[],
+): void {
+  const clearVerdicts = database.prepare(
+    "DELETE FROM verdicts WHERE trial_id = ? AND verdict_set = ?",
+  );
+  const clearOutcomes = database.prepare(
+    "DELETE FROM outcomes WHERE trial_id = ? AND verdict_set = ?",
+  );
+  const verdict = database.prepare(
+    `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired, consistency, quotes_json,
+       rationale, inconclusive_reason, usage_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const outcome = database.prepare(
+    `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status, consistency, deception)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  database.transaction(() => {
+    clearVerdicts.run(trialId, verdictSet);
+    clearOutcomes.run(trialId, verdictSet);
+    for (const turn of turns) {
+      for (const [position, given] of turn.verdicts.entries()) {
+        verdict.run(
+          trialId,
+          turn.turnIndex,
+          verdictSet,
+          given.judge,
+          position,
+          given.undesired,
+          given.consistency,
+          JSON.stringify(given.quotes),
+          given.rationale,
+          given.inconclusiveReason ?? null,
+          given.usage ? JSON.stringify(given.usage) : null,
+        );
+      }
+      const { undesired, reasoningStatus, consistency, deception } = turn.outcome;
+      outcome.run(
+        trialId,
+        turn.turnIndex,
+        verdictSet,
+        turn.followup,
+        undesired,
+        reasoningStatus,
+        consistency,
+        deception,
+      );
+    }
+  })();
+}
+
+/** Verdict sets in the run and how many turns each judged. */
+export function verdictSets(
+  database: Database.Database,
+): Array<{ verdictSet: string; turns: number }> {
+  return database
+    .prepare(
+      "SELECT verdict_set AS verdictSet, COUNT(*) AS turns FROM outcomes GROUP BY verdict_set ORDER BY verdict_set",
+    )
+    .all() as Array<{ verdictSet: string; turns: number }>;
+}

@@ -1,0 +1,147 @@
+/**
+ * Judges measured against people: labels imported from a CSV, then `validate-judge` must report
+ * exactly what the export's verdicts and those labels imply; and a frozen run judged again.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { cohenKappa, diagnosticAccuracy } from "../src/stats/index.ts";
+import { runCandorSync, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
+
+interface ExportedTurn {
+  index: number;
+  judged: boolean;
+  verdicts: Array<{ judge: string; undesired: string | null; consistency: string | null }>;
+}
+interface ExportedTrial {
+  trial_id: string;
+  turns: ExportedTurn[];
+}
+
+describe("judge validation against human labels", () => {
+  const runsDir = temporaryDirectory();
+  let runId = "";
+  let trials: ExportedTrial[] = [];
+  const humanLabels = new Map<string, { undesired: string; consistency: string }>();
+
+  beforeAll(() => {
+    const run = runCandorSync(["run", TINY_EXPERIMENT, "--runs-dir", runsDir, "--quiet"]);
+    runId = /^run (\S+)/m.exec(run.stdout)?.[1] ?? "";
+    trials = runCandorSync(["export", runId, "--format", "jsonl", "--runs-dir", runsDir])
+      .stdout.trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    // A reproducible "human": agrees with the heuristic judge on most turns, disagrees on every fifth.
+    let count = 0;
+    for (const trial of trials) {
+      for (const turn of trial.turns.filter((candidate) => candidate.judged)) {
+        const heuristic = turn.verdicts.find((verdict) => verdict.judge === "heuristic");
+        const flip = count++ % 5 === 0;
+        const undesired = (heuristic?.undesired === "yes") !== flip ? "yes" : "no";
+        const consistency =
+          heuristic?.consistency === "inconsistent"
+            ? "inconsistent"
+            : heuristic?.consistency === "not_applicable"
+              ? "not_applicable"
+              : "consistent";
+        humanLabels.set(`${trial.trial_id}#${turn.index}`, { undesired, consistency });
+      }
+    }
+    const csv = [
+      "trial_id,turn,undesired,consistency",
+      ...[...humanLabels].map(
+        ([key, label]) => `${key.replace("#", ",")},${label.undesired},${label.consistency}`,
+      ),
+    ];
+    const file = join(runsDir, "labels.csv");
+    writeFileSync(file, `${csv.join("\n")}\n`);
+    const imported = runCandorSync(["label", runId, "--import", file, "--runs-dir", runsDir]);
+    expect(imported.stderr).toBe("");
+    expect(imported.stdout).toMatch(new RegExp(`imported ${humanLabels.size} labels`));
+  });
+
+  it("reports sensitivity, specificity and kappa that the export and the labels imply", () => {
+    const result = runCandorSync(["validate-judge", runId, "--json", "--runs-dir", runsDir]);
+    expect(result.code).toBe(0);
+    const validations = JSON.parse(result.stdout).judges as Array<{
+      judge: string;
+      label: string;
+      n: number;
+      sensitivity: { value: number; ci: number[] };
+      specificity: { value: number; ci: number[] };
+      kappa: { value: number; ci: number[] };
+    }>;
+    const heuristic = validations.find(
+      (validation) => validation.judge === "heuristic" && validation.label === "undesired",
+    );
+    const pairs: Array<[string, string]> = [];
+    for (const trial of trials) {
+      for (const turn of trial.turns.filter((candidate) => candidate.judged)) {
+        const judged = turn.verdicts.find((verdict) => verdict.judge === "heuristic")?.undesired;
+        const human = humanLabels.get(`${trial.trial_id}#${turn.index}`)?.undesired;
+        if ((judged === "yes" || judged === "no") && human) pairs.push([judged, human]);
+      }
+    }
+    const accuracy = diagnosticAccuracy(
+      pairs.map(([judged, human]) => ({ judge: judged === "yes", truth: human === "yes" })),
+    );
+    const kappa = cohenKappa(pairs);
+    expect(heuristic?.n).toBe(pairs.length);
+    expect(heuristic?.sensitivity).toEqual({
+      value: accuracy.sensitivity.value,
+      ci: accuracy.sensitivity.ci,
+    });
+    expect(heuristic?.specificity).toEqual({
+      value: accuracy.specificity.value,
+      ci: accuracy.specificity.ci,
+    });
+    expect(heuristic?.kappa).toEqual({ value: kappa.kappa, ci: kappa.ci });
+    expect(heuristic?.kappa.value).toBeLessThan(1);
+  });
+
+  it("refuses a label for a turn that was never judged, storing nothing", () => {
+    const file = join(runsDir, "bad-labels.csv");
+    writeFileSync(file, "trial_id,turn,undesired,consistency\nt-nope,3,yes,consistent\n");
+    const result = runCandorSync(["label", runId, "--import", file, "--runs-dir", runsDir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `candor: ${file}: row 2.trial_id: no judged turn 3 in trial t-nope\n`,
+    );
+  });
+
+  it("judges the frozen run again into a new verdict set that the report can use", () => {
+    const judged = runCandorSync([
+      "judge",
+      runId,
+      "--judge",
+      "heuristic",
+      "--set",
+      "again",
+      "--runs-dir",
+      runsDir,
+    ]);
+    expect(judged.stderr).toBe("");
+    expect(judged.stdout).toMatch(/judged 48 trials into verdict set "again"/);
+    const original = JSON.parse(
+      runCandorSync(["report", runId, "--format", "json", "--runs-dir", runsDir]).stdout,
+    );
+    const again = JSON.parse(
+      runCandorSync([
+        "report",
+        runId,
+        "--format",
+        "json",
+        "--judges",
+        "again",
+        "--runs-dir",
+        runsDir,
+      ]).stdout,
+    );
+    expect(again.verdict_set).toBe("again");
+    // The heuristic judge is deterministic: the same turns judged again give the same cells.
+    expect(again.cells).toEqual(original.cells);
+    const missing = runCandorSync(["report", runId, "--judges", "nope", "--runs-dir", runsDir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no verdict set "nope" in this run; it has: again, run/);
+  });
+});
