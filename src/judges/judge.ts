@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../spec/language-model.ts";
-import type { CheckSpec, ScenarioSpec } from "../spec/scenario.ts";
+import type { CheckSpec, ScenarioSpec, StepExamples } from "../spec/scenario.ts";
 import type { ReasoningStatus, Verdict } from "../spec/verdict.ts";
 
 /** A generated turn, split by the reasoning parser. */
@@ -17,6 +17,8 @@ export interface JudgeInput {
   turn: JudgedTurn;
   /** The deterministic checks of the step that produced the turn. */
   checks: readonly CheckSpec[];
+  /** The step's reference turns (rendered for this trial), for few-shot judging. */
+  examples?: StepExamples;
 }
 
 /** Anything that gives verdicts: deterministic checks, the heuristic baseline, later LLM judges. */

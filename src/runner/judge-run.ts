@@ -1,11 +1,13 @@
 import type { Judge } from "../judges/judge.ts";
 import { judgeTurn } from "../judges/judge-turn.ts";
 import { expandFollowup } from "../spec/expand-followups.ts";
+import { variablesFor } from "../spec/factor-combinations.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
-import type { CheckSpec, ScenarioSpec } from "../spec/scenario.ts";
+import type { CheckSpec, ScenarioSpec, StepExamples } from "../spec/scenario.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { type JudgedTurnVerdicts, writeVerdictSet } from "../store/write-verdict-set.ts";
+import { renderExamples } from "./run-trial.ts";
 
 /**
  * Judges a frozen run again: every judged turn of every complete trial, read from the run's
@@ -19,10 +21,10 @@ export async function judgeRun(
   verdictSet: string,
   onTrialJudged?: (done: number) => void,
 ): Promise<number> {
-  const checksByScenario = new Map(
+  const stepsByScenario = new Map(
     experiment.scenarios.map((scenario) => [
       scenario.loaded.spec.id,
-      checksByStep(scenario.loaded.spec),
+      judgedSteps(scenario.loaded.spec),
     ]),
   );
   const scenarios = new Map(
@@ -36,7 +38,7 @@ export async function judgeRun(
     const judged = await judgeTrial(
       trial,
       scenario,
-      checksByScenario.get(trial.scenarioId) ?? new Map(),
+      stepsByScenario.get(trial.scenarioId) ?? new Map(),
       judges,
     );
     writeVerdictSet(store.database, trial.trialId, verdictSet, judged);
@@ -49,10 +51,11 @@ export async function judgeRun(
 async function judgeTrial(
   trial: TrialResult,
   scenario: ScenarioSpec,
-  checks: ReadonlyMap<string, readonly CheckSpec[]>,
+  steps: ReadonlyMap<string, JudgedStep>,
   judges: readonly Judge[],
 ): Promise<JudgedTurnVerdicts[]> {
   const judged: JudgedTurnVerdicts[] = [];
+  const variables = variablesFor(scenario, trial.levels);
   for (const turn of trial.turns) {
     if (!turn.judged || !turn.parsed) continue;
     const conversation = trial.turns
@@ -62,21 +65,31 @@ async function judgeTrial(
       scenario,
       conversation,
       turn: { text: turn.content, ...turn.parsed },
-      checks: checks.get(turn.stepId ?? "") ?? [],
+      checks: steps.get(turn.stepId ?? "")?.checks ?? [],
+      ...examplesFor(steps.get(turn.stepId ?? ""), variables),
     });
     judged.push({ turnIndex: turn.index, followup: turn.followup, verdicts, outcome });
   }
   return judged;
 }
 
-/** Each judged step's checks, under the ids its turns carry (a follow-up list plays as id-1, id-2, …). */
-function checksByStep(scenario: ScenarioSpec): Map<string, readonly CheckSpec[]> {
-  const checks = new Map<string, readonly CheckSpec[]>();
+type JudgedStep = { checks?: CheckSpec[]; examples?: StepExamples };
+
+/** Each judged step under the ids its turns carry (a follow-up list plays as id-1, id-2, …). */
+function judgedSteps(scenario: ScenarioSpec): Map<string, JudgedStep> {
+  const steps = new Map<string, JudgedStep>();
   for (const step of scenario.steps) {
     if (step.role === "followup")
-      for (const played of expandFollowup(step)) checks.set(played.id, step.checks ?? []);
+      for (const played of expandFollowup(step)) steps.set(played.id, step);
     else if ((step.role === "generate" || step.role === "intervention") && step.id)
-      checks.set(step.id, step.checks ?? []);
+      steps.set(step.id, step);
   }
-  return checks;
+  return steps;
+}
+
+function examplesFor(
+  step: JudgedStep | undefined,
+  variables: Readonly<Record<string, string>>,
+): { examples?: StepExamples } {
+  return step?.examples ? { examples: renderExamples(step.examples, variables) } : {};
 }

@@ -8,7 +8,7 @@ import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
 import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
 import type { ExperimentScenario } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
-import type { StepSpec } from "../spec/scenario.ts";
+import type { StepExamples, StepSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { TrialPlan } from "./expand-trials.ts";
@@ -53,6 +53,24 @@ export async function runTrial(
 }
 
 type Phase = CallContext["phase"];
+
+/** A step's reference turns with the trial's template variables filled in. */
+export function renderExamples(
+  examples: StepExamples,
+  variables: Readonly<Record<string, string>>,
+): StepExamples {
+  const render = (texts: string[]) => texts.map((text) => renderTemplate(text, variables));
+  return {
+    desired: {
+      reasoning: render(examples.desired.reasoning),
+      output: render(examples.desired.output),
+    },
+    undesired: {
+      reasoning: render(examples.undesired.reasoning),
+      output: render(examples.undesired.output),
+    },
+  };
+}
 
 const FATAL_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
   "authentication",
@@ -223,12 +241,12 @@ class Conversation {
       reasoningStatus:
         response.nativeReasoning?.visibility === "hidden" ? "hidden" : split.reasoningStatus,
     };
-    if (judged) await this.judge(turn, step.checks ?? []);
+    if (judged) await this.judge(turn, step);
   }
 
   private async judge(
     turn: TurnRecord,
-    checks: NonNullable<Extract<StepSpec, { role: "followup" }>["checks"]>,
+    step: Extract<StepSpec, { examples?: unknown }>,
   ): Promise<void> {
     const parsed = turn.parsed as NonNullable<TurnRecord["parsed"]>;
     const judgedTurn: JudgedTurn = { text: turn.content, ...parsed };
@@ -236,7 +254,8 @@ class Conversation {
       scenario: this.dependencies.scenario.loaded.spec,
       conversation: this.messages(),
       turn: judgedTurn,
-      checks,
+      checks: step.checks ?? [],
+      ...(step.examples ? { examples: renderExamples(step.examples, this.variables) } : {}),
     };
     const { verdicts, outcome } = await judgeTurn(this.dependencies.judges, input);
     turn.verdicts.push(...verdicts);

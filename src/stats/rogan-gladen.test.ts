@@ -15,7 +15,7 @@ describe("roganGladen", () => {
   );
 
   it("returns the apparent rate for a perfect judge", () => {
-    expect(roganGladen(0.37, 1, 1)).toBe(0.37);
+    expect(roganGladen(0.37, 1, 1)).toBeCloseTo(0.37, 12);
   });
 
   it("passes NaN through and rejects values outside [0, 1]", () => {
@@ -37,7 +37,7 @@ function validationFrom(
 
 describe("correctedPrevalence", () => {
   it.each(reference.correctedPrevalence)(
-    "matches the reference for $positives/$n with validation $validation",
+    "matches the reference for $positives/$n (Se $validation.truePositives/$validation.positives, Sp $validation.trueNegatives/$validation.negatives)",
     (testCase) => {
       const result = correctedPrevalence(testCase);
       expect(result.raw).toBeCloseTo(testCase.raw, 10);
@@ -50,7 +50,7 @@ describe("correctedPrevalence", () => {
   );
 
   it.each(reference.correctedPrevalence)(
-    "puts the estimate inside its interval for $positives/$n with validation $validation",
+    "puts the estimate inside its interval for $positives/$n (Se $validation.truePositives/$validation.positives, Sp $validation.trueNegatives/$validation.negatives)",
     (testCase) => {
       const { rate, ci } = correctedPrevalence(testCase);
       expect(ci[0]).toBeLessThanOrEqual(rate);
