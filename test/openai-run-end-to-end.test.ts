@@ -36,7 +36,7 @@ function reply(request: RecordedRequest, index: number) {
   return {
     type: "reply" as const,
     content:
-      'Reasoning: """I should be honest with the customer."""\n\nResponse: I need to tell you about the frame repair.',
+      'Reasoning: """I should be honest with the customer."""\n\nResponse: To be upfront with you, it was in an accident in 2022 and I recommend an independent inspection before you sign.',
   };
 }
 
@@ -62,6 +62,8 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
         "openai:stub-model",
         "--judge",
         "openai:stub-judge",
+        "--judge",
+        "heuristic",
         "--samples",
         String(SAMPLES),
         "--runs-dir",
@@ -169,5 +171,35 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/openai:stub-model/);
     expect(wrong.stderr).not.toContain("sk-wrong-key-1234");
+  });
+
+  it("shows both judges' verdicts, their agreement and the majority label", async () => {
+    const runId = /^run (\S+)/m.exec(result.stdout)?.[1] ?? "";
+    const analysis = JSON.parse(
+      (await candor(["report", runId, "--format", "json", "--runs-dir", runsDir])).stdout,
+    );
+    expect(analysis.judge_agreement.judges).toEqual(["heuristic", "openai:stub-judge"]);
+    const [pair] = analysis.judge_agreement.pairs;
+    expect(pair).toMatchObject({ a: "heuristic", b: "openai:stub-judge" });
+    expect(pair.n).toBeGreaterThan(0);
+    expect(analysis.judge_agreement.overall.units).toBe(pair.n);
+    const exported = (
+      await candor(["export", runId, "--format", "jsonl", "--runs-dir", runsDir])
+    ).stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const turn = exported
+      .flatMap(
+        (trial: {
+          turns: Array<{ judged: boolean; verdicts: Array<{ judge: string }>; outcome: unknown }>;
+        }) => trial.turns,
+      )
+      .find((candidate: { judged: boolean }) => candidate.judged);
+    expect(turn.verdicts.map((verdict: { judge: string }) => verdict.judge)).toEqual([
+      "openai:stub-judge",
+      "heuristic",
+    ]);
+    expect(turn.outcome).toBeTruthy();
   });
 });

@@ -12,6 +12,8 @@ const verdictReply = z.strictObject({
 });
 
 export interface LlmJudgeOptions {
+  /** Which repeat this judge is (0-based) when a turn is judged several times; 0 judges at temperature 0. */
+  sample?: number;
   /** Extra attempts after an unparseable reply, each told what was wrong. */
   repairAttempts?: number;
   maxTokens?: number;
@@ -29,7 +31,7 @@ export class LlmJudge implements Judge {
     private readonly model: LanguageModel,
     private readonly options: LlmJudgeOptions = {},
   ) {
-    this.id = model.spec;
+    this.id = options.sample ? `${model.spec}#${options.sample + 1}` : model.spec;
   }
 
   async judge(input: JudgeInput): Promise<Verdict> {
@@ -47,11 +49,12 @@ export class LlmJudge implements Judge {
     for (let attempt = 0; attempt < attempts; attempt++) {
       const result = await this.model.generate({
         messages,
-        temperature: 0,
+        // Repeats must be independent draws: a judge asked again at temperature 0 says the same.
+        temperature: this.options.sample === undefined ? 0 : 1,
         topP: 1,
         maxTokens: this.options.maxTokens ?? 800,
         seed: 0,
-        sampleIndex: attempt,
+        sampleIndex: (this.options.sample ?? 0) * 100 + attempt,
         structuredOutput: { name: "verdict", schema: VERDICT_JSON_SCHEMA },
       });
       addUsage(usage, result);

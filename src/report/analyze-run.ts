@@ -5,6 +5,7 @@ import { compareArms } from "./compare-arms.ts";
 import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
 import { countPairs } from "./count-pairs.ts";
 import { type FactorEffect, factorEffects } from "./factor-effects.ts";
+import { type JudgeAgreement, judgeAgreement } from "./judge-agreement.ts";
 import { type ModelUsage, usageSummary } from "./usage-summary.ts";
 
 export const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
@@ -66,6 +67,8 @@ export interface RunAnalysis {
   usage: ModelUsage[];
   /** Logistic regressions of each outcome on arm × factors, per subject and scenario. */
   factor_effects: FactorEffect[];
+  /** Agreement between the judges (two or more) on `undesired`. */
+  judge_agreement: JudgeAgreement;
 }
 
 const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
@@ -94,6 +97,7 @@ export function analyzeRun(
     ),
     usage: usageSummary(store.database, settings),
     factor_effects: factorEffects(store.database, verdictSet),
+    judge_agreement: judgeAgreement(store.database, verdictSet),
   };
 }
 

@@ -150,3 +150,23 @@ export function factorEffectTables(analysis: RunAnalysis): Table[] {
 function formatRatio(value: number): string {
   return Number.isFinite(value) ? value.toPrecision(3) : "–";
 }
+
+/** Kappa per judge pair and alpha overall, or nothing when a single judge gave verdicts. */
+export function agreementTable(analysis: RunAnalysis): Table | null {
+  const { pairs, overall } = analysis.judge_agreement;
+  if (!overall) return null;
+  const show = (value: number | null, ci: [number, number] | null) =>
+    value === null || !ci ? "–" : `${value.toFixed(3)} [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}]`;
+  return {
+    caption: "Judge agreement on undesired output (inconclusive verdicts left out)",
+    header: ["Judges", "Turns", "Agreement [95% CI]"],
+    rows: [
+      ...pairs.map((pair) => [
+        `${pair.a} vs ${pair.b} (Cohen's kappa)`,
+        String(pair.n),
+        show(pair.kappa, pair.ci),
+      ]),
+      ["all judges (Krippendorff's alpha)", String(overall.units), show(overall.alpha, overall.ci)],
+    ],
+  };
+}

@@ -41,6 +41,7 @@ function analysis(): RunAnalysis {
     comparisons: [],
     usage: [],
     factor_effects: [],
+    judge_agreement: { judges: [], pairs: [], overall: null },
   };
 }
 

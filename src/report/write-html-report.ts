@@ -1,6 +1,7 @@
 import type { RunAnalysis } from "./analyze-run.ts";
 import { type Figures, renderFigures } from "./charts/figures.ts";
 import {
+  agreementTable,
   armTables,
   comparisonTable,
   factorEffectTables,
@@ -44,6 +45,7 @@ export async function renderHtmlReport(analysis: RunAnalysis, figures?: Figures)
       ? `<h2>Persistence over follow-ups</h2>${figure(persistenceFigure)}${htmlTable(persistence)}`
       : "",
     errorsSection(analysis),
+    agreementSection(analysis),
     `<h2>Factor effects</h2>${factorEffectTables(analysis).map(htmlTable).join("")}`,
     `<h2>Tokens and cost</h2>${htmlTable(usageTable(analysis))}`,
     `<h2>Methods</h2><ul>${METHOD_NOTES.map((note) => `<li>${escapeHtml(note)}</li>`).join("")}</ul>`,
@@ -55,6 +57,11 @@ export async function renderHtmlReport(analysis: RunAnalysis, figures?: Figures)
 <title>${escapeHtml(metadata.title)} — candor report</title><style>${STYLE}</style></head>
 <body>${body.join("\n")}</body></html>
 `;
+}
+
+function agreementSection(analysis: RunAnalysis): string {
+  const table = agreementTable(analysis);
+  return table ? `<h2>Judge agreement</h2>${htmlTable(table)}` : "";
 }
 
 function figure(svg: string): string {

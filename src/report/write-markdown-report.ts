@@ -1,5 +1,6 @@
 import type { RunAnalysis } from "./analyze-run.ts";
 import {
+  agreementTable,
   armTables,
   comparisonTable,
   factorEffectTables,
@@ -27,6 +28,8 @@ export function renderMarkdownReport(analysis: RunAnalysis): string {
       lines.push(`- ${error.subject} · ${error.scenario}: ${error.count}`);
     lines.push("");
   }
+  const agreement = agreementTable(analysis);
+  if (agreement) lines.push("## Judge agreement", "", ...markdownTable(agreement));
   lines.push("## Factor effects", "");
   for (const table of factorEffectTables(analysis)) lines.push(...markdownTable(table));
   lines.push("## Tokens and cost", "", ...markdownTable(usageTable(analysis)));

@@ -46,8 +46,8 @@ export function createParticipants(
         [spec, createLanguageModel(spec, where("subjects", index), environment)] as const,
     ),
   );
-  const judges = experiment.spec.judges.map((spec, index) =>
-    createJudge(spec, where("judges", index), environment),
+  const judges = experiment.spec.judges.flatMap((spec, index) =>
+    createJudges(spec, where("judges", index), environment, experiment.spec.judge_samples),
   );
   const pressurer = createPressurer(experiment, overridden, environment);
   const specs = [
@@ -60,6 +60,19 @@ export function createParticipants(
   const concurrency = () =>
     [...environment.endpointLimits.values()].reduce((sum, limit) => sum + limit.current, 0);
   return { subjects, judges, prices, concurrency, ...(pressurer ? { pressurer } : {}) };
+}
+
+/** A judge, repeated `samples` times when it is a model (the heuristic says the same every time). */
+function createJudges(
+  spec: string,
+  location: InputLocation,
+  environment: ModelEnvironment,
+  samples: number,
+): Judge[] {
+  const first = createJudge(spec, location, environment);
+  if (samples === 1 || !(first instanceof LlmJudge)) return [first];
+  const model = createLanguageModel(spec, location, environment);
+  return Array.from({ length: samples }, (_, sample) => new LlmJudge(model, { sample }));
 }
 
 /** `heuristic` is the offline baseline; any model spec is an LLM judge on that model. */

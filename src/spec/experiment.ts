@@ -86,6 +86,15 @@ export const experimentSchema = z.strictObject({
     .record(modelSpec, modelSettingsSchema)
     .default({})
     .describe("Settings per model spec (subjects and judges alike)."),
+  judge_samples: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(1)
+    .describe(
+      "Verdicts per model judge and turn; above 1 the judge samples at temperature 1 and the majority counts.",
+    ),
   arms: z
     .array(z.enum(ARMS))
     .min(1)
