@@ -97,7 +97,7 @@ describe("kill -9 and resume", () => {
       "run",
       "experiments/paper.yaml",
       "--samples",
-      "300",
+      "100",
       "--quiet",
       "--runs-dir",
       runsDir,
@@ -125,7 +125,7 @@ describe("kill -9 and resume", () => {
       "run",
       "experiments/paper.yaml",
       "--samples",
-      "300",
+      "100",
       "--quiet",
       "--runs-dir",
       runsDir,
@@ -148,6 +148,6 @@ describe("kill -9 and resume", () => {
     expect(Number(counts?.[2])).toBeGreaterThan(0);
     const resumed = runCandorSync(["resume", directory, "--quiet"]);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/trials 12000 complete, 0 error, 0 pending/);
+    expect(resumed.stdout).toMatch(/trials 4000 complete, 0 error, 0 pending/);
   }, 180_000);
 });
