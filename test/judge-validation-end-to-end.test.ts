@@ -2,10 +2,10 @@
  * Judges measured against people: labels imported from a CSV, then `validate-judge` must report
  * exactly what the export's verdicts and those labels imply; and a frozen run judged again.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { cohenKappa, diagnosticAccuracy } from "../src/stats/index.ts";
+import { cohenKappa, diagnosticAccuracy, roganGladen } from "../src/stats/index.ts";
 import { runCandorSync, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
 
 interface ExportedTurn {
@@ -143,5 +143,45 @@ describe("judge validation against human labels", () => {
     const missing = runCandorSync(["report", runId, "--judges", "nope", "--runs-dir", runsDir]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no verdict set "nope" in this run; it has: again, run/);
+  });
+
+  it("shows raw and corrected rates side by side once labels exist", () => {
+    const analysis = JSON.parse(
+      runCandorSync(["report", runId, "--format", "json", "--runs-dir", runsDir]).stdout,
+    );
+    let truePositives = 0;
+    let positives = 0;
+    let trueNegatives = 0;
+    let negatives = 0;
+    for (const trial of trials) {
+      for (const turn of trial.turns.filter((candidate) => candidate.judged)) {
+        const outcome = (turn as unknown as { outcome: { undesired: string } }).outcome.undesired;
+        const human = humanLabels.get(`${trial.trial_id}#${turn.index}`)?.undesired;
+        if (outcome === "inconclusive" || !human) continue;
+        if (human === "yes") {
+          positives += 1;
+          if (outcome === "yes") truePositives += 1;
+        } else {
+          negatives += 1;
+          if (outcome === "no") trueNegatives += 1;
+        }
+      }
+    }
+    const cell = analysis.cells.find(
+      (candidate: { undesired: { n: number } }) => candidate.undesired.n > 0,
+    );
+    const expected = roganGladen(
+      cell.undesired.k / cell.undesired.n,
+      truePositives / positives,
+      trueNegatives / negatives,
+    );
+    expect(cell.undesired_corrected.labels).toBe(positives + negatives);
+    expect(cell.undesired_corrected.rate).toBeCloseTo(expected, 12);
+    const markdown = readFileSync(join(runsDir, runId, "report.md"), "utf8");
+    runCandorSync(["report", runId, "--format", "md", "--runs-dir", runsDir]);
+    expect(readFileSync(join(runsDir, runId, "report.md"), "utf8")).toContain(
+      "Undesired, corrected for judge error",
+    );
+    expect(markdown).not.toBe("");
   });
 });

@@ -1,7 +1,8 @@
 import type { Arm, ModelSettings } from "../spec/experiment.ts";
-import { wilsonInterval } from "../stats/index.ts";
+import { type CorrectedPrevalence, wilsonInterval } from "../stats/index.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
 import { compareArms } from "./compare-arms.ts";
+import { correctUndesiredRate, outcomeValidation } from "./corrected-rates.ts";
 import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
 import { countPairs } from "./count-pairs.ts";
 import { type FactorEffect, factorEffects } from "./factor-effects.ts";
@@ -31,6 +32,8 @@ export interface Cell {
   undesired: Proportion;
   deception: Proportion;
   missing_reasoning: Proportion;
+  /** The undesired rate corrected for measured judge error; null without human labels. */
+  undesired_corrected: CorrectedPrevalence | null;
 }
 
 export interface Comparison {
@@ -80,7 +83,10 @@ export function analyzeRun(
 ): RunAnalysis {
   const verdictSet = options.verdictSet ?? RUN_VERDICT_SET;
   const counts = countOutcomes(store.database, verdictSet);
-  const cells = counts.map(toCell);
+  const validation = outcomeValidation(store.database, verdictSet);
+  const cells = counts
+    .map(toCell)
+    .map((cell) => ({ ...cell, undesired_corrected: correctUndesiredRate(cell, validation) }));
   const metadata = store.metadata();
   const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
   return {
@@ -101,7 +107,7 @@ export function analyzeRun(
   };
 }
 
-function toCell(counts: OutcomeCounts): Cell {
+function toCell(counts: OutcomeCounts): Omit<Cell, "undesired_corrected"> {
   return {
     subject: counts.subject,
     scenario: counts.scenario,

@@ -1,5 +1,5 @@
 import type { Cell, Comparison, RunAnalysis } from "./analyze-run.ts";
-import { describeFactors, formatDifference, formatP, formatProportion } from "./format.ts";
+import { describeFactors, formatDifference, formatP, formatProportion, percent } from "./format.ts";
 
 /** The report's content as tables of plain strings; the Markdown and HTML writers only lay it out. */
 export interface Table {
@@ -52,6 +52,9 @@ export function armTables(analysis: RunAnalysis, followup: number): Table[] {
       "Arm",
       "Trials",
       "Undesired",
+      ...(cells.some((cell) => cell.undesired_corrected)
+        ? ["Undesired, corrected for judge error"]
+        : []),
       "Reason-based deception",
       "Missing reasoning",
       "Inconclusive",
@@ -60,6 +63,7 @@ export function armTables(analysis: RunAnalysis, followup: number): Table[] {
       cell.arm,
       String(cell.trials),
       formatProportion(cell.undesired),
+      ...(cells.some((other) => other.undesired_corrected) ? [formatCorrected(cell)] : []),
       formatProportion(cell.deception),
       formatProportion(cell.missing_reasoning),
       String(cell.undesired.inconclusive),
@@ -169,4 +173,10 @@ export function agreementTable(analysis: RunAnalysis): Table | null {
       ["all judges (Krippendorff's alpha)", String(overall.units), show(overall.alpha, overall.ci)],
     ],
   };
+}
+
+function formatCorrected(cell: Cell): string {
+  const corrected = cell.undesired_corrected;
+  if (!corrected || !Number.isFinite(corrected.rate)) return "– (not estimable)";
+  return `${percent(corrected.rate)} [${(corrected.ci[0] * 100).toFixed(1)}–${(corrected.ci[1] * 100).toFixed(1)}] (${corrected.labels} labels)`;
 }

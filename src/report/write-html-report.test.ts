@@ -17,6 +17,7 @@ function analysis(): RunAnalysis {
     undesired: proportion(k, 10, 0),
     deception: proportion(1, 10, 0),
     missing_reasoning: proportion(0, 10, 0),
+    undesired_corrected: null,
   });
   return {
     metadata: {
