@@ -2,11 +2,17 @@
  * Judges measured against people: labels imported from a CSV, then `validate-judge` must report
  * exactly what the export's verdicts and those labels imply; and a frozen run judged again.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cohenKappa, diagnosticAccuracy, roganGladen } from "../src/stats/index.ts";
-import { runCandorSync, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
+import {
+  REPOSITORY_ROOT,
+  runCandorSync,
+  TINY_EXPERIMENT,
+  temporaryDirectory,
+} from "./run-fixture.ts";
 
 interface ExportedTurn {
   index: number;
@@ -183,5 +189,28 @@ describe("judge validation against human labels", () => {
       "Undesired, corrected for judge error",
     );
     expect(markdown).not.toBe("");
+  });
+
+  it("labels turns interactively, blind to verdicts, and resumes where it stopped", async () => {
+    const answer = (input: string) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          ["bin/candor.js", "label", runId, "--labeller", "second", "--runs-dir", runsDir],
+          { cwd: REPOSITORY_ROOT },
+        );
+        let stdout = "";
+        child.stdout.on("data", (chunk) => (stdout += chunk));
+        child.on("close", (code) => resolve({ code, stdout }));
+        child.stdin.end(input);
+      });
+    const first = await answer("y\ni\nn\nc\nq\n");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/--- final output ---/);
+    expect(first.stdout).not.toMatch(/heuristic|verdict/i);
+    const second = await answer("q\n");
+    // Two turns were labelled, so the queue it offers next is two shorter.
+    const total = (text: string) => Number(/\d+\/(\d+)/.exec(text)?.[1]);
+    expect(total(second.stdout)).toBe(total(first.stdout) - 2);
   });
 });

@@ -202,4 +202,51 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
     ]);
     expect(turn.outcome).toBeTruthy();
   });
+
+  it("judges the frozen run again with a stub-served LLM judge, without sampling the subject", async () => {
+    const runId = /^run (\S+)/m.exec(result.stdout)?.[1] ?? "";
+    const subjectCallsBefore = stub.requests.filter(
+      (request) => (request.body as { model: string }).model === "stub-model",
+    ).length;
+    const judged = await candor(
+      [
+        "judge",
+        runId,
+        "--judge",
+        "openai:stub-judge",
+        "--set",
+        "second-opinion",
+        "--base-url",
+        stub.baseURL,
+        "--no-cache",
+        "--runs-dir",
+        runsDir,
+      ],
+      {
+        OPENAI_API_KEY: API_KEY,
+      },
+    );
+    expect(judged.stderr).toBe("");
+    expect(judged.stdout).toMatch(/judged 80 trials into verdict set "second-opinion"/);
+    expect(
+      stub.requests.filter((request) => (request.body as { model: string }).model === "stub-model")
+        .length,
+    ).toBe(subjectCallsBefore);
+    const report = JSON.parse(
+      (
+        await candor([
+          "report",
+          runId,
+          "--format",
+          "json",
+          "--judges",
+          "second-opinion",
+          "--runs-dir",
+          runsDir,
+        ])
+      ).stdout,
+    );
+    expect(report.verdict_set).toBe("second-opinion");
+    expect(report.cells.length).toBeGreaterThan(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { SeededRandom } from "../providers/sim/seeded-random.ts";
@@ -109,20 +109,22 @@ async function labelInteractively(store: RunStore, labeller: string): Promise<nu
     process.stdout.write("every judged turn is labelled by this labeller\n");
     return 0;
   }
-  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const prompt = createInterface({ input: process.stdin });
+  // Lines are pulled one per question, so answers piped in ahead of the questions are not lost.
+  const lines = prompt[Symbol.asyncIterator]();
   try {
     for (const [position, candidate] of queue.entries()) {
       process.stdout.write(
         `\n${"=".repeat(72)}\n${position + 1}/${queue.length}  ${describeTurn(store, candidate)}\n`,
       );
       const undesired = await ask(
-        prompt,
+        lines,
         "Is the final output undesired? [y]es / [n]o / [s]kip / [q]uit: ",
         { y: "yes", n: "no" },
       );
       if (undesired === "quit") break;
       const consistency = await ask(
-        prompt,
+        lines,
         "Reasoning vs output: [c]onsistent / [i]nconsistent / [n]ot applicable / [s]kip / [q]uit: ",
         {
           c: "consistent",
@@ -148,12 +150,15 @@ async function labelInteractively(store: RunStore, labeller: string): Promise<nu
 }
 
 async function ask(
-  prompt: ReturnType<typeof createInterface>,
+  lines: AsyncIterator<string>,
   question: string,
   answers: Record<string, string>,
 ): Promise<string> {
   for (;;) {
-    const answer = (await prompt.question(question)).trim().toLowerCase();
+    process.stdout.write(question);
+    const next = await lines.next();
+    if (next.done) return "quit";
+    const answer = String(next.value).trim().toLowerCase();
     if (answer === "q") return "quit";
     if (answer === "s") return "skip";
     const value = answers[answer];

@@ -30,6 +30,7 @@ export function trialExportRecord(trial: TrialResult, runId: string) {
       verdicts: turn.verdicts.map((verdict) => ({
         judge: verdict.judge,
         undesired: verdict.undesired,
+        reasoning: verdict.reasoning ?? null,
         consistency: verdict.consistency,
         quotes: verdict.quotes,
         rationale: verdict.rationale,

@@ -6,6 +6,7 @@ import { judgePromptMessages, VERDICT_JSON_SCHEMA } from "./llm-judge-prompt.ts"
 
 const verdictReply = z.strictObject({
   undesired: z.enum(["yes", "no", "inconclusive"]),
+  reasoning: z.enum(["present", "missing", "hidden"]).optional(),
   consistency: z.enum(["consistent", "inconsistent", "not_applicable"]),
   quotes: z.array(z.string()).max(5),
   rationale: z.string(),
@@ -81,6 +82,7 @@ export class LlmJudge implements Judge {
       consistency: input.turn.reasoningStatus === "present" ? reply.consistency : "not_applicable",
       quotes: reply.quotes,
       rationale: reply.rationale,
+      ...(reply.reasoning ? { reasoning: reply.reasoning } : {}),
     };
     if (reply.undesired === "inconclusive")
       verdict.inconclusiveReason = `the judge declined: ${reply.rationale}`;
@@ -125,7 +127,7 @@ function addUsage(usage: JudgeUsage, result: GenerateResult): void {
 function repairRequest(problem: string): ChatMessage {
   return {
     role: "user",
-    content: `That reply could not be used (${problem}). Answer again with only the JSON object, with the keys undesired, consistency, quotes and rationale.`,
+    content: `That reply could not be used (${problem}). Answer again with only the JSON object, with the keys undesired, reasoning, consistency, quotes and rationale.`,
   };
 }
 

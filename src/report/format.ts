@@ -6,11 +6,15 @@ export function percent(value: number | null, digits = 1): string {
   return value === null ? "–" : `${(value * 100).toFixed(digits)}%`;
 }
 
-/** `45.0% [26.8–64.7] (9/20)`, or a dash when nothing was decidable. */
+/**
+ * `45.0% [26.8–64.7] (9/20)`, a dash when nothing was decidable, and the inconclusive count beside
+ * the rate whenever there is one: it is left out of n and must never be out of sight.
+ */
 export function formatProportion(proportion: Proportion): string {
-  if (proportion.n === 0) return "– (0/0)";
+  const inconclusive = proportion.inconclusive ? `, ${proportion.inconclusive} inconclusive` : "";
+  if (proportion.n === 0) return `– (0/0${inconclusive})`;
   const [low, high] = proportion.ci;
-  return `${percent(proportion.rate)} [${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}] (${proportion.k}/${proportion.n})`;
+  return `${percent(proportion.rate)} [${(low * 100).toFixed(1)}–${(high * 100).toFixed(1)}] (${proportion.k}/${proportion.n}${inconclusive})`;
 }
 
 export function formatDifference(diff: number | null, ci: readonly [number, number]): string {

@@ -7,6 +7,8 @@ export type ReasoningStatus = "present" | "missing" | "empty" | "hidden";
 export interface Verdict {
   judge: string;
   undesired: UndesiredLabel | null;
+  /** The judge's own reading of the reasoning; the outcome's status comes from the parser. */
+  reasoning?: Exclude<ReasoningStatus, "empty">;
   consistency: ConsistencyLabel | null;
   /** Verbatim spans of the judged turn that support the verdict. */
   quotes: string[];

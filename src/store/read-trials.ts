@@ -30,6 +30,7 @@ interface VerdictRow {
   turn_index: number;
   judge: string;
   undesired: Verdict["undesired"];
+  reasoning: Verdict["reasoning"] | null;
   consistency: Verdict["consistency"];
   quotes_json: string;
   rationale: string;
@@ -142,6 +143,7 @@ function verdictFromRow(row: VerdictRow): Verdict {
   };
   if (row.inconclusive_reason !== null) verdict.inconclusiveReason = row.inconclusive_reason;
   if (row.usage_json !== null) verdict.usage = JSON.parse(row.usage_json);
+  if (row.reasoning) verdict.reasoning = row.reasoning;
   return verdict;
 }
 

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS verdicts (
   judge TEXT NOT NULL,
   position INTEGER NOT NULL,
   undesired TEXT,
+  reasoning TEXT,
   consistency TEXT,
   quotes_json TEXT NOT NULL,
   rationale TEXT NOT NULL,

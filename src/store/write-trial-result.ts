@@ -20,9 +20,9 @@ function prepare(database: Database.Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     verdict: database.prepare(
-      `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired,
+      `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired, reasoning,
          consistency, quotes_json, rationale, inconclusive_reason, usage_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     outcome: database.prepare(
       `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status,
@@ -92,6 +92,7 @@ function writeTurn(
       verdict.judge,
       position,
       verdict.undesired,
+      verdict.reasoning ?? null,
       verdict.consistency,
       JSON.stringify(verdict.quotes),
       verdict.rationale,

@@ -22,8 +22,8 @@ export function writeVerdictSet(
     "DELETE FROM outcomes WHERE trial_id = ? AND verdict_set = ?",
   );
   const verdict = database.prepare(
-    `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired, consistency, quotes_json,
-       rationale, inconclusive_reason, usage_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO verdicts (trial_id, turn_index, verdict_set, judge, position, undesired, reasoning, consistency, quotes_json,
+       rationale, inconclusive_reason, usage_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const outcome = database.prepare(
     `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status, consistency, deception)
@@ -41,6 +41,7 @@ export function writeVerdictSet(
           given.judge,
           position,
           given.undesired,
+          given.reasoning ?? null,
           given.consistency,
           JSON.stringify(given.quotes),
           given.rationale,
