@@ -4,8 +4,8 @@ import {
   type RunningStub,
   startAnthropicStub,
 } from "../../../test/stubs/anthropic-stub-server.ts";
+import { expectProviderFailure, requestBody } from "../../../test/stubs/provider-assertions.ts";
 import type { GenerateRequest, LanguageModel } from "../../spec/language-model.ts";
-import { ProviderError } from "../provider-error.ts";
 import {
   type AnthropicModelOptions,
   createAnthropicLanguageModel,
@@ -51,21 +51,8 @@ function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const providerError = error as ProviderError;
-  expect(providerError.message).toContain(SPEC);
-  expect(`${providerError.message} ${String(providerError.cause)}`).not.toContain(KEY);
-  return providerError;
-}
-
-function body(stub: RunningStub, index = 0): Record<string, unknown> {
-  return stub.requests[index]?.body as Record<string, unknown>;
-}
+const failure = (promise: Promise<unknown>) => expectProviderFailure(promise, SPEC, KEY);
+const body = requestBody;
 
 const schema = {
   type: "object",

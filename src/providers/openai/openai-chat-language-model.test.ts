@@ -4,9 +4,9 @@ import {
   type RunningStub,
   startOpenAIStub,
 } from "../../../test/stubs/openai-stub-server.ts";
+import { expectProviderFailure, requestBody } from "../../../test/stubs/provider-assertions.ts";
 import { InputError } from "../../spec/input-error.ts";
 import type { GenerateRequest, LanguageModel } from "../../spec/language-model.ts";
-import { ProviderError } from "../provider-error.ts";
 import {
   createOpenAIChatLanguageModel,
   type OpenAIChatModelOptions,
@@ -52,21 +52,9 @@ function request(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ProviderError);
-  const providerError = error as ProviderError;
-  expect(providerError.message).toContain("openai:gpt-test");
-  expect(`${providerError.message} ${String(providerError.cause)}`).not.toContain(KEY);
-  return providerError;
-}
-
-function body(stub: RunningStub, index = 0): Record<string, unknown> {
-  return stub.requests[index]?.body as Record<string, unknown>;
-}
+const failure = (promise: Promise<unknown>) =>
+  expectProviderFailure(promise, "openai:gpt-test", KEY);
+const body = requestBody;
 
 describe("OpenAI chat model: request mapping", () => {
   it("sends messages, sampling settings, seed and max_completion_tokens to openai:", async () => {
