@@ -178,11 +178,11 @@ function stratifiedQueue(store: RunStore, labeller: string): Candidate[] {
     .all(labeller) as Candidate[];
   const random = new SeededRandom(SeededRandom.seedFrom(labeller, store.directory));
   const strata = new Map<string, Candidate[]>();
-  for (const row of rows)
-    strata.set(`${row.scenario}/${row.arm}`, [
-      ...(strata.get(`${row.scenario}/${row.arm}`) ?? []),
-      row,
-    ]);
+  for (const row of rows) {
+    const stratum = strata.get(`${row.scenario}/${row.arm}`);
+    if (stratum) stratum.push(row);
+    else strata.set(`${row.scenario}/${row.arm}`, [row]);
+  }
   const shuffled = [...strata.values()].map((stratum) => random.shuffle(stratum));
   const queue: Candidate[] = [];
   for (let round = 0; shuffled.some((stratum) => stratum.length > round); round++) {

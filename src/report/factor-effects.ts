@@ -48,7 +48,9 @@ export function factorEffects(database: Database.Database, verdictSet: string): 
   const groups = new Map<string, OutcomeRow[]>();
   for (const row of rows) {
     const key = JSON.stringify([row.subject, row.scenario]);
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
   return [...groups.values()].flatMap((group) =>
     (["undesired", "deception", "missing_reasoning"] as const).map((metric) =>
@@ -65,7 +67,7 @@ function fitEffect(group: OutcomeRow[], metric: Metric): FactorEffect {
     const outcome = binaryOutcome(row, metric);
     return outcome === undefined ? [] : [{ row, outcome }];
   });
-  const records = decided.map(({ row }) => ({ arm: row.arm, ...JSON.parse(row.levels) }));
+  const records = decided.map(({ row }) => ({ arm: row.arm, ...parseLevels(row.levels) }));
   const terms = varying.length ? varying.map((factor) => `arm * ${factor}`).join(" + ") : "arm";
   const effect = {
     subject: first.subject,
@@ -112,9 +114,7 @@ function fitEffect(group: OutcomeRow[], metric: Metric): FactorEffect {
 function factorsThatVary(group: OutcomeRow[]): string[] {
   const levels = new Map<string, Set<string>>();
   for (const row of group) {
-    for (const [factor, level] of Object.entries(
-      JSON.parse(row.levels) as Record<string, string>,
-    )) {
+    for (const [factor, level] of Object.entries(parseLevels(row.levels))) {
       levels.set(factor, (levels.get(factor) ?? new Set()).add(level));
     }
   }
@@ -132,4 +132,16 @@ function binaryOutcome(row: OutcomeRow, metric: Metric): 0 | 1 | undefined {
 
 function clusterOf(row: OutcomeRow): string {
   return `${row.levels}#${row.sample}`;
+}
+
+/** Levels JSON repeats across thousands of rows; each distinct string is parsed once. */
+const parsedLevels = new Map<string, Record<string, string>>();
+
+function parseLevels(levels: string): Record<string, string> {
+  let parsed = parsedLevels.get(levels);
+  if (!parsed) {
+    parsed = JSON.parse(levels) as Record<string, string>;
+    parsedLevels.set(levels, parsed);
+  }
+  return parsed;
 }

@@ -3,7 +3,7 @@
  * design (collinear or empty columns) and separation (the outcome perfectly predicted somewhere,
  * so the maximum-likelihood estimates do not exist and Newton's method walks off to infinity).
  */
-import { EigenvalueDecomposition, Matrix, SingularValueDecomposition } from "ml-matrix";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 
 /**
  * Singular values of the column-normalised design below this fraction of the largest count as
@@ -33,14 +33,33 @@ export function findSingularDesign(design: number[][], featureNames: string[]): 
       "that level or combination), so its coefficient cannot be estimated; drop the column"
     );
   }
-  const normalised = design.map((row) => row.map((value, column) => value / (norms[column] ?? 1)));
-  const svd = new SingularValueDecomposition(normalised, { computeLeftSingularVectors: false });
-  const singularValues = svd.diagonal;
+  // The right singular vectors and values of the normalised design are the eigenvectors and the
+  // square roots of the eigenvalues of its K×K Gram matrix: the same answer at O(N·K²) instead of
+  // an SVD of the whole N×K design.
+  const size = featureNames.length;
+  const gram = Matrix.zeros(size, size);
+  const sums = new Float64Array(size * size);
+  for (const row of design) {
+    for (let i = 0; i < size; i++) {
+      const left = (row[i] ?? 0) / (norms[i] ?? 1);
+      if (left === 0) continue;
+      for (let j = 0; j <= i; j++)
+        sums[i * size + j] = (sums[i * size + j] ?? 0) + left * ((row[j] ?? 0) / (norms[j] ?? 1));
+    }
+  }
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j <= i; j++) {
+      gram.set(i, j, sums[i * size + j] ?? 0);
+      gram.set(j, i, sums[i * size + j] ?? 0);
+    }
+  }
+  const eigen = new EigenvalueDecomposition(gram, { assumeSymmetric: true });
+  const singularValues = eigen.realEigenvalues.map((value) => Math.sqrt(Math.max(value, 0)));
   const largest = Math.max(...singularValues);
   const involved = new Set<number>();
   singularValues.forEach((value, index) => {
     if (value > RANK_TOLERANCE * largest) return;
-    svd.rightSingularVectors.getColumn(index).forEach((weight, column) => {
+    eigen.eigenvectorMatrix.getColumn(index).forEach((weight, column) => {
       if (Math.abs(weight) > NULL_VECTOR_WEIGHT) involved.add(column);
     });
   });

@@ -277,18 +277,25 @@ function score(design: number[][], outcomes: Array<0 | 1>, estimates: number[]):
 /** X'WX with W = p(1 - p), built symmetric so the Cholesky decomposition accepts it. */
 function information(design: number[][], estimates: number[]): Matrix {
   const size = estimates.length;
-  const matrix = Matrix.zeros(size, size);
+  // Accumulated in a plain array: Matrix.get/set per term cost more than the arithmetic itself.
+  const sums = new Float64Array(size * size);
   for (const row of design) {
     const eta = linearPredictor(row, estimates);
     const weight = probability(eta) * probability(-eta);
     for (let i = 0; i < size; i++) {
-      for (let j = 0; j <= i; j++) {
-        matrix.set(i, j, matrix.get(i, j) + weight * (row[i] ?? 0) * (row[j] ?? 0));
-      }
+      const weighted = weight * (row[i] ?? 0);
+      if (weighted === 0) continue;
+      for (let j = 0; j <= i; j++)
+        sums[i * size + j] = (sums[i * size + j] ?? 0) + weighted * (row[j] ?? 0);
     }
   }
+  const matrix = Matrix.zeros(size, size);
   for (let i = 0; i < size; i++) {
-    for (let j = 0; j < i; j++) matrix.set(j, i, matrix.get(i, j));
+    for (let j = 0; j <= i; j++) {
+      const value = sums[i * size + j] ?? 0;
+      matrix.set(i, j, value);
+      matrix.set(j, i, value);
+    }
   }
   return matrix;
 }

@@ -87,5 +87,7 @@ CREATE TABLE IF NOT EXISTS human_labels (
   PRIMARY KEY (trial_id, turn_index, labeller)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS trials_by_status ON trials(status, ordinal);
+-- Pairs the arms of one sample: refusal and rebuttal trials meet on these columns.
+CREATE INDEX IF NOT EXISTS trials_by_sample ON trials(subject, scenario_id, levels_json, sample, arm);
 CREATE INDEX IF NOT EXISTS outcomes_by_followup ON outcomes(verdict_set, followup);
 `;
