@@ -26,6 +26,8 @@ export async function renderArmChart(cells: readonly Cell[], simulated: boolean)
         rate: cell[metric].rate ?? 0,
         low: cell[metric].ci[0],
         high: cell[metric].ci[1],
+        // The counts behind the bar, inconclusive verdicts included: they are outside n.
+        counts: `${cell[metric].k}/${cell[metric].n}${cell[metric].inconclusive ? ` +${cell[metric].inconclusive} inc.` : ""}`,
       })),
     );
   return values.length === 0 ? "" : renderSvg(armChartSpec(values, simulated));
@@ -40,6 +42,7 @@ function armChartSpec(values: object[], simulated: boolean): TopLevelSpec {
   return {
     title: chartTitle("Arms at follow-up 1", simulated),
     data: { values },
+    spacing: { column: 90 },
     facet: {
       row: { field: "panel", type: "nominal", title: null, header: MULTILINE_HEADER },
       column: { field: "metric", type: "nominal", title: null, sort: Object.values(METRIC_TITLES) },
@@ -54,6 +57,14 @@ function armChartSpec(values: object[], simulated: boolean): TopLevelSpec {
             y: { field: "arm", type: "nominal", title: null, sort: null },
             x: { field: "rate", ...rate },
             fill: { field: "arm", type: "nominal", scale: ARM_SCALE, legend: null },
+          },
+        },
+        {
+          mark: { type: "text", align: "left", dx: 4, fontSize: 9, color: "#000" },
+          encoding: {
+            y: { field: "arm", type: "nominal", sort: null },
+            x: { datum: 1, type: "quantitative", scale: { domain: [0, 1] } },
+            text: { field: "counts" },
           },
         },
         {
