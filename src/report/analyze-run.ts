@@ -82,6 +82,7 @@ export function analyzeRun(
   options: { verdictSet?: string; adjustment?: PAdjustment } = {},
 ): RunAnalysis {
   const verdictSet = options.verdictSet ?? RUN_VERDICT_SET;
+  store.tuneForAnalysis();
   const counts = countOutcomes(store.database, verdictSet);
   const validation = outcomeValidation(store.database, verdictSet);
   const cells = counts
