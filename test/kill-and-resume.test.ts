@@ -37,6 +37,28 @@ function runDirectory(runsDir: string): string | undefined {
   return names[0] ? join(runsDir, names[0]) : undefined;
 }
 
+/** A 4,000-trial run of the paper experiment: long enough to be caught mid-way. */
+function startMediumRun(runsDir: string): ChildProcess {
+  return start([
+    "run",
+    "experiments/paper.yaml",
+    "--samples",
+    "100",
+    "--quiet",
+    "--runs-dir",
+    runsDir,
+  ]);
+}
+
+/** Waits until the run directory exists and its writer holds the lock (trials are being written). */
+async function runDirectoryOnceWritten(runsDir: string): Promise<string> {
+  for (;;) {
+    const directory = runDirectory(runsDir);
+    if (directory && existsSync(join(directory, "run.lock"))) return directory;
+    await sleep(50);
+  }
+}
+
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 describe("kill -9 and resume", () => {
@@ -93,21 +115,9 @@ describe("kill -9 and resume", () => {
 
   it("lets one process write a run; a second is told which process holds it", async () => {
     const runsDir = temporaryDirectory();
-    const writer = start([
-      "run",
-      "experiments/paper.yaml",
-      "--samples",
-      "100",
-      "--quiet",
-      "--runs-dir",
-      runsDir,
-    ]);
+    const writer = startMediumRun(runsDir);
     const writerExit = finished(writer);
-    let directory: string | undefined;
-    while (!directory || !existsSync(join(directory, "run.lock"))) {
-      await sleep(50);
-      directory = runDirectory(runsDir);
-    }
+    const directory = await runDirectoryOnceWritten(runsDir);
     const second = runCandorSync(["resume", directory, "--quiet"]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`is being written by process ${writer.pid}`);
@@ -121,23 +131,11 @@ describe("kill -9 and resume", () => {
 
   it("stops cleanly on Ctrl-C, writes what was in flight, and says how to resume", async () => {
     const runsDir = temporaryDirectory();
-    const child = start([
-      "run",
-      "experiments/paper.yaml",
-      "--samples",
-      "100",
-      "--quiet",
-      "--runs-dir",
-      runsDir,
-    ]);
+    const child = startMediumRun(runsDir);
     let stdout = "";
     child.stdout?.on("data", (chunk) => (stdout += chunk));
     const exit = finished(child);
-    let directory: string | undefined;
-    while (!directory) {
-      await sleep(50);
-      directory = runDirectory(runsDir);
-    }
+    const directory = await runDirectoryOnceWritten(runsDir);
     await sleep(1000);
     child.kill("SIGINT");
     const { code, stderr } = await exit;
