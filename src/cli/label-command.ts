@@ -2,9 +2,15 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
-import { SeededRandom } from "../providers/sim/seeded-random.ts";
 import { InputError } from "../spec/input-error.ts";
 import { type HumanLabel, judgedTurnKeys, saveHumanLabels } from "../store/human-labels.ts";
+import {
+  type LabelCandidate,
+  labelKey,
+  labelProgress,
+  nextTurnToLabel,
+  turnToLabel,
+} from "../store/label-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
@@ -91,31 +97,28 @@ function oneOfOrEmpty<Value extends string>(
   return value as Value;
 }
 
-interface Candidate {
-  trialId: string;
-  turnIndex: number;
-  scenario: string;
-  arm: string;
-}
-
 /**
- * Shows judged turns one at a time, strata (scenario × arm) taken in turn so a short session
- * still covers every stratum, never showing a verdict; each answer is stored at once, so quitting
- * and coming back resumes where it stopped.
+ * Shows judged turns one at a time in the shared blind order (see nextTurnToLabel), never
+ * showing a verdict or the arm; each answer is stored at once, so quitting and coming back
+ * resumes where it stopped.
  */
 async function labelInteractively(store: RunStore, labeller: string): Promise<number> {
-  const queue = stratifiedQueue(store, labeller);
-  if (queue.length === 0) {
-    process.stdout.write("every judged turn is labelled by this labeller\n");
-    return 0;
-  }
+  const { runId } = store.metadata();
+  const progress = labelProgress(store.database, labeller);
+  const remaining = progress.total - progress.labelled;
+  const skipped = new Set<string>();
   const prompt = createInterface({ input: process.stdin });
   // Lines are pulled one per question, so answers piped in ahead of the questions are not lost.
   const lines = prompt[Symbol.asyncIterator]();
   try {
-    for (const [position, candidate] of queue.entries()) {
+    for (let position = 1; ; position++) {
+      const candidate = nextTurnToLabel(store.database, labeller, runId, skipped);
+      if (!candidate) {
+        process.stdout.write("\nevery judged turn is labelled by this labeller\n");
+        break;
+      }
       process.stdout.write(
-        `\n${"=".repeat(72)}\n${position + 1}/${queue.length}  ${describeTurn(store, candidate)}\n`,
+        `\n${"=".repeat(72)}\n${position}/${remaining}  ${describeTurn(store, candidate)}\n`,
       );
       const undesired = await ask(
         lines,
@@ -133,10 +136,14 @@ async function labelInteractively(store: RunStore, labeller: string): Promise<nu
         },
       );
       if (consistency === "quit") break;
-      if (undesired === "skip" && consistency === "skip") continue;
+      if (undesired === "skip" && consistency === "skip") {
+        skipped.add(labelKey(candidate));
+        continue;
+      }
       saveHumanLabels(store.database, [
         {
-          ...candidate,
+          trialId: candidate.trialId,
+          turnIndex: candidate.turnIndex,
           labeller,
           undesired: undesired === "skip" ? null : (undesired as HumanLabel["undesired"]),
           consistency: consistency === "skip" ? null : (consistency as HumanLabel["consistency"]),
@@ -166,56 +173,13 @@ async function ask(
   }
 }
 
-function stratifiedQueue(store: RunStore, labeller: string): Candidate[] {
-  const rows = store.database
-    .prepare(
-      `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, t.scenario_id AS scenario, t.arm AS arm
-       FROM turns u JOIN trials t ON t.trial_id = u.trial_id
-       WHERE u.judged = 1 AND t.status = 'complete' AND NOT EXISTS (
-         SELECT 1 FROM human_labels h WHERE h.trial_id = u.trial_id AND h.turn_index = u.turn_index AND h.labeller = ?)
-       ORDER BY t.ordinal, u.turn_index`,
-    )
-    .all(labeller) as Candidate[];
-  const random = new SeededRandom(SeededRandom.seedFrom(labeller, store.directory));
-  const strata = new Map<string, Candidate[]>();
-  for (const row of rows) {
-    const stratum = strata.get(`${row.scenario}/${row.arm}`);
-    if (stratum) stratum.push(row);
-    else strata.set(`${row.scenario}/${row.arm}`, [row]);
-  }
-  const shuffled = [...strata.values()].map((stratum) => random.shuffle(stratum));
-  const queue: Candidate[] = [];
-  for (let round = 0; shuffled.some((stratum) => stratum.length > round); round++) {
-    for (const stratum of shuffled) if (stratum[round]) queue.push(stratum[round] as Candidate);
-  }
-  return queue;
-}
-
 /** The user turn before the judged turn, then the judged turn split into reasoning and output. */
-function describeTurn(store: RunStore, candidate: Candidate): string {
-  const turns = store.database
-    .prepare(
-      `SELECT u.turn_index AS turnIndex, u.role AS role, c.body AS content, r.body AS reasoning, o.body AS output
-       FROM turns u JOIN texts c ON c.text_id = u.content_id
-       LEFT JOIN texts r ON r.text_id = u.reasoning_id LEFT JOIN texts o ON o.text_id = u.output_id
-       WHERE u.trial_id = ? AND u.turn_index <= ? ORDER BY u.turn_index`,
-    )
-    .all(candidate.trialId, candidate.turnIndex) as Array<{
-    turnIndex: number;
-    role: string;
-    content: string;
-    reasoning: string | null;
-    output: string | null;
-  }>;
-  const judged = turns.at(-1);
-  const before = turns
-    .slice(0, -1)
-    .reverse()
-    .find((turn) => turn.role === "user");
+function describeTurn(store: RunStore, candidate: LabelCandidate): string {
+  const turn = turnToLabel(store.database, candidate);
   return [
     `${candidate.scenario} · arm hidden · trial ${candidate.trialId} · turn ${candidate.turnIndex}`,
-    `--- the message it answers ---\n${before?.content ?? "(none)"}`,
-    `--- reasoning ---\n${judged?.reasoning || "(none)"}`,
-    `--- final output ---\n${judged?.output || "(empty)"}`,
+    `--- the message it answers ---\n${turn?.message ?? "(none)"}`,
+    `--- reasoning ---\n${turn?.reasoning || "(none)"}`,
+    `--- final output ---\n${turn?.output || "(empty)"}`,
   ].join("\n");
 }

@@ -12,6 +12,7 @@ import { registerResumeCommand } from "./resume-command.ts";
 import { registerRunCommand } from "./run-command.ts";
 import { registerValidateCommand } from "./validate-command.ts";
 import { registerValidateJudgeCommand } from "./validate-judge-command.ts";
+import { registerViewCommand } from "./view-command.ts";
 
 export const EXIT = { ok: 0, failure: 1, badInput: 2 } as const;
 
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerLabelCommand,
     registerValidateJudgeCommand,
     registerExportCommand,
+    registerViewCommand,
     registerDemoCommand,
   ]) {
     register(program, exitCode);

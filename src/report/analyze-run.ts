@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { Arm, ModelSettings } from "../spec/experiment.ts";
 import { type CorrectedPrevalence, wilsonInterval } from "../stats/index.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
@@ -83,11 +84,11 @@ export function analyzeRun(
 ): RunAnalysis {
   const verdictSet = options.verdictSet ?? RUN_VERDICT_SET;
   store.tuneForAnalysis();
-  const counts = countOutcomes(store.database, verdictSet);
   const validation = outcomeValidation(store.database, verdictSet);
-  const cells = counts
-    .map(toCell)
-    .map((cell) => ({ ...cell, undesired_corrected: correctUndesiredRate(cell, validation) }));
+  const cells = outcomeCells(store.database, verdictSet).map((cell) => ({
+    ...cell,
+    undesired_corrected: correctUndesiredRate(cell, validation),
+  }));
   const metadata = store.metadata();
   const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
   return {
@@ -106,6 +107,14 @@ export function analyzeRun(
     factor_effects: factorEffects(store.database, verdictSet),
     judge_agreement: judgeAgreement(store.database, verdictSet),
   };
+}
+
+/** Rates per design cell and follow-up, before any correction for judge error. */
+export function outcomeCells(
+  database: Database.Database,
+  verdictSet: string,
+): Array<Omit<Cell, "undesired_corrected">> {
+  return countOutcomes(database, verdictSet).map(toCell);
 }
 
 function toCell(counts: OutcomeCounts): Omit<Cell, "undesired_corrected"> {

@@ -17,18 +17,22 @@ export interface PairTable {
   samePrefix: boolean;
 }
 
-interface PairRow {
-  subject: string;
-  scenario: string;
-  levels: string;
-  followup: number;
-  samePrefix: number;
+/** Both sides' outcome labels on one pair. */
+export interface PairedLabels {
   undesiredA: string;
   undesiredB: string;
   deceptionA: string;
   deceptionB: string;
   reasoningA: string;
   reasoningB: string;
+}
+
+interface PairRow extends PairedLabels {
+  subject: string;
+  scenario: string;
+  levels: string;
+  followup: number;
+  samePrefix: number;
 }
 
 /**
@@ -74,7 +78,9 @@ export function countPairs(
 }
 
 /** true/false per metric, or undefined when that side's label is undecided. */
-function metricLabels(row: PairRow): Array<[Metric, boolean | undefined, boolean | undefined]> {
+export function metricLabels(
+  row: PairedLabels,
+): Array<[Metric, boolean | undefined, boolean | undefined]> {
   const yesNo = (label: string) => (label === "yes" ? true : label === "no" ? false : undefined);
   const missing = (status: string) =>
     status === "hidden" ? undefined : status === "missing" || status === "empty";

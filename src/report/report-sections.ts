@@ -176,7 +176,7 @@ export function agreementTable(analysis: RunAnalysis): Table | null {
   };
 }
 
-function formatCorrected(cell: Cell): string {
+export function formatCorrected(cell: Cell): string {
   const corrected = cell.undesired_corrected;
   if (!corrected || !Number.isFinite(corrected.rate)) return "– (not estimable)";
   return `${percent(corrected.rate)} [${(corrected.ci[0] * 100).toFixed(1)}–${(corrected.ci[1] * 100).toFixed(1)}] (${corrected.labels} labels)`;

@@ -54,6 +54,31 @@ export function* readTrials(
   const page = database.prepare(
     "SELECT * FROM trials WHERE ordinal > ? AND status != 'pending' ORDER BY ordinal LIMIT ?",
   );
+  const read = trialReader(database, verdictSet);
+  let lastOrdinal = -1;
+  for (;;) {
+    const rows = page.all(lastOrdinal, PAGE_SIZE) as TrialRow[];
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      yield read(row);
+      lastOrdinal = row.ordinal;
+    }
+  }
+}
+
+/** One finished trial with its turns, or undefined when it is unknown or still pending. */
+export function readTrial(
+  database: Database.Database,
+  trialId: string,
+  verdictSet: string,
+): TrialResult | undefined {
+  const row = database
+    .prepare("SELECT * FROM trials WHERE trial_id = ? AND status != 'pending'")
+    .get(trialId) as TrialRow | undefined;
+  return row ? trialReader(database, verdictSet)(row) : undefined;
+}
+
+function trialReader(database: Database.Database, verdictSet: string) {
   const turns = database.prepare(
     `SELECT turns.*, content.body AS content, reasoning.body AS reasoning, output.body AS output
      FROM turns
@@ -68,20 +93,13 @@ export function* readTrials(
   const outcomes = database.prepare(
     "SELECT * FROM outcomes WHERE trial_id = ? AND verdict_set = ?",
   );
-  let lastOrdinal = -1;
-  for (;;) {
-    const rows = page.all(lastOrdinal, PAGE_SIZE) as TrialRow[];
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      yield assembleTrial(
-        row,
-        turns.all(row.trial_id) as TurnRow[],
-        verdicts.all(row.trial_id, verdictSet) as VerdictRow[],
-        outcomes.all(row.trial_id, verdictSet) as OutcomeRow[],
-      );
-      lastOrdinal = row.ordinal;
-    }
-  }
+  return (row: TrialRow): TrialResult =>
+    assembleTrial(
+      row,
+      turns.all(row.trial_id) as TurnRow[],
+      verdicts.all(row.trial_id, verdictSet) as VerdictRow[],
+      outcomes.all(row.trial_id, verdictSet) as OutcomeRow[],
+    );
 }
 
 function assembleTrial(

@@ -1,0 +1,167 @@
+import type Database from "better-sqlite3";
+import type { ConsistencyLabel, ReasoningStatus, UndesiredLabel } from "../spec/verdict.ts";
+import type { TrialRow } from "./trial-row.ts";
+
+export const OUTCOME_FILTERS = [
+  "undesired",
+  "not_undesired",
+  "deception",
+  "missing_reasoning",
+  "inconclusive",
+  "error",
+] as const;
+export type OutcomeFilter = (typeof OUTCOME_FILTERS)[number];
+
+/** Which trials to list; every field narrows, an empty filter lists every finished trial. */
+export interface TrialFilter {
+  subject?: string;
+  scenario?: string;
+  arm?: string;
+  /** Factor name → level; a trial must be at every named level. */
+  levels?: Record<string, string>;
+  /** Narrows the outcome and disagreement conditions to this follow-up's judged turn. */
+  followup?: number;
+  outcome?: OutcomeFilter;
+  /** Only trials with a judged turn on which the judges disagree. */
+  disagreement?: boolean;
+}
+
+export interface FollowupSummary {
+  followup: number;
+  turnIndex: number;
+  undesired: UndesiredLabel;
+  deception: UndesiredLabel;
+  reasoningStatus: ReasoningStatus;
+  consistency: ConsistencyLabel;
+  disagreement: boolean;
+}
+
+export interface TrialSummary {
+  trialId: string;
+  ordinal: number;
+  subject: string;
+  scenario: string;
+  levels: Record<string, string>;
+  arm: string;
+  sample: number;
+  status: "complete" | "error";
+  error: string | null;
+  simulated: boolean;
+  followups: FollowupSummary[];
+}
+
+/** The judges disagree on a turn (see judgesDisagree); `o` is the turn's outcome row. */
+export const DISAGREEMENT_SQL = `(
+  (SELECT COUNT(DISTINCT v.undesired) FROM verdicts v WHERE v.trial_id = o.trial_id
+     AND v.turn_index = o.turn_index AND v.verdict_set = o.verdict_set AND v.undesired IN ('yes', 'no')) > 1
+  OR (SELECT COUNT(DISTINCT v.consistency) FROM verdicts v WHERE v.trial_id = o.trial_id
+     AND v.turn_index = o.turn_index AND v.verdict_set = o.verdict_set
+     AND v.consistency IN ('consistent', 'inconsistent')) > 1)`;
+
+const OUTCOME_SQL: Record<Exclude<OutcomeFilter, "error">, string> = {
+  undesired: "o.undesired = 'yes'",
+  not_undesired: "o.undesired = 'no'",
+  deception: "o.deception = 'yes'",
+  missing_reasoning: "o.reasoning_status IN ('missing', 'empty')",
+  inconclusive: "(o.undesired = 'inconclusive' OR o.deception = 'inconclusive')",
+};
+
+/** One page of matching trials in plan order, after `after` (an ordinal), and how many match. */
+export function findTrials(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+  page: { after?: number; limit: number },
+): { total: number; trials: TrialSummary[] } {
+  const where = filterConditions(verdictSet, filter);
+  const total = database
+    .prepare(`SELECT COUNT(*) AS n FROM trials t WHERE ${where.sql}`)
+    .get(...where.parameters) as { n: number };
+  const rows = database
+    .prepare(
+      `SELECT * FROM trials t WHERE ${where.sql} AND t.ordinal > ? ORDER BY t.ordinal LIMIT ?`,
+    )
+    .all(...where.parameters, page.after ?? -1, page.limit) as TrialRow[];
+  const followups = followupSummaries(
+    database,
+    verdictSet,
+    rows.map((row) => row.trial_id),
+  );
+  return {
+    total: total.n,
+    trials: rows.map((row) => ({
+      trialId: row.trial_id,
+      ordinal: row.ordinal,
+      subject: row.subject,
+      scenario: row.scenario_id,
+      levels: JSON.parse(row.levels_json),
+      arm: row.arm,
+      sample: row.sample,
+      status: row.status === "error" ? "error" : "complete",
+      error: row.error,
+      simulated: row.simulated === 1,
+      followups: followups.get(row.trial_id) ?? [],
+    })),
+  };
+}
+
+function filterConditions(
+  verdictSet: string,
+  filter: TrialFilter,
+): { sql: string; parameters: Array<string | number> } {
+  const conditions = ["t.status != 'pending'"];
+  const parameters: Array<string | number> = [];
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    conditions.push(`${column} = ?`);
+    parameters.push(value);
+  };
+  equal("t.subject", filter.subject);
+  equal("t.scenario_id", filter.scenario);
+  equal("t.arm", filter.arm);
+  for (const [factor, level] of Object.entries(filter.levels ?? {})) {
+    conditions.push("json_extract(t.levels_json, ?) = ?");
+    parameters.push(`$.${JSON.stringify(factor)}`, level);
+  }
+  if (filter.outcome === "error") conditions.push("t.status = 'error'");
+  const turnConditions = [
+    filter.outcome && filter.outcome !== "error" ? OUTCOME_SQL[filter.outcome] : null,
+    filter.disagreement ? DISAGREEMENT_SQL : null,
+  ].filter((condition): condition is string => condition !== null);
+  if (turnConditions.length > 0 || filter.followup !== undefined) {
+    const followup = filter.followup === undefined ? "o.followup >= 1" : "o.followup = ?";
+    conditions.push(
+      `EXISTS (SELECT 1 FROM outcomes o WHERE o.trial_id = t.trial_id AND o.verdict_set = ? AND ${[followup, ...turnConditions].join(" AND ")})`,
+    );
+    parameters.push(verdictSet);
+    if (filter.followup !== undefined) parameters.push(filter.followup);
+  }
+  return { sql: conditions.join(" AND "), parameters };
+}
+
+function followupSummaries(
+  database: Database.Database,
+  verdictSet: string,
+  trialIds: readonly string[],
+): Map<string, FollowupSummary[]> {
+  const summaries = new Map<string, FollowupSummary[]>();
+  if (trialIds.length === 0) return summaries;
+  const rows = database
+    .prepare(
+      `SELECT o.trial_id AS trialId, o.followup AS followup, o.turn_index AS turnIndex,
+         o.undesired AS undesired, o.deception AS deception, o.reasoning_status AS reasoningStatus,
+         o.consistency AS consistency, ${DISAGREEMENT_SQL} AS disagreement
+       FROM outcomes o WHERE o.verdict_set = ? AND o.followup >= 1
+         AND o.trial_id IN (SELECT value FROM json_each(?))
+       ORDER BY o.trial_id, o.followup`,
+    )
+    .all(verdictSet, JSON.stringify(trialIds)) as Array<
+    Omit<FollowupSummary, "disagreement"> & { trialId: string; disagreement: number }
+  >;
+  for (const { trialId, disagreement, ...summary } of rows) {
+    const list = summaries.get(trialId) ?? [];
+    list.push({ ...summary, disagreement: disagreement === 1 });
+    summaries.set(trialId, list);
+  }
+  return summaries;
+}

@@ -1,0 +1,129 @@
+/**
+ * What the viewer's JSON API answers, shared by the server and the page. Everything in it that
+ * came from a model or a run file is untrusted text: the page renders it as text, never as HTML.
+ */
+import type { Cell, Comparison, PAdjustment } from "../report/analyze-run.ts";
+import type { RunComparisonRow } from "../report/compare-runs.ts";
+import type { ModelUsage } from "../report/usage-summary.ts";
+import type { TrialResult } from "../spec/trial-record.ts";
+import type { TrialSummary } from "../store/find-trials.ts";
+import type { TurnToLabel } from "../store/label-queue.ts";
+import type { RunFacets } from "../store/run-facets.ts";
+
+export type { Cell, Comparison, PAdjustment, RunComparisonRow, RunFacets, TrialSummary };
+
+export interface VerdictSetSummary {
+  name: string;
+  judges: string[];
+  turns: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  title: string;
+  experimentId: string;
+  createdAt: string;
+  subjects: string[];
+  verdictSets: VerdictSetSummary[];
+  simulated: boolean;
+  status: Record<"pending" | "complete" | "error", number>;
+  /** Dollars for the run's uncached calls; null when a model has no known price. */
+  costUsd: number | null;
+  humanLabels: number;
+}
+
+/** A run directory that could not be read, listed so nothing vanishes silently. */
+export interface UnreadableRun {
+  runId: string;
+  problem: string;
+}
+
+export interface RunList {
+  runsDir: string;
+  runs: RunSummary[];
+  unreadable: UnreadableRun[];
+}
+
+export const FIGURE_NAMES = ["arms", "persistence", "forest"] as const;
+export type FigureName = (typeof FIGURE_NAMES)[number];
+
+export interface RunResults {
+  run: RunSummary;
+  verdictSet: string;
+  adjustment: PAdjustment;
+  facets: RunFacets;
+  cells: Cell[];
+  comparisons: Comparison[];
+  errors: Array<{ subject: string; scenario: string; count: number }>;
+  usage: ModelUsage[];
+  /** Figures that have something to show, served as SVG images. */
+  figures: FigureName[];
+}
+
+export interface RunFacetsAnswer {
+  run: RunSummary;
+  facets: RunFacets;
+}
+
+export interface TrialPage {
+  total: number;
+  trials: TrialSummary[];
+  /** The `after` value for the next page; null on the last page. */
+  next: number | null;
+}
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  /** What the scenario counts as undesired output. */
+  undesired: string;
+  interventions: { refusal: string; rebuttal: string };
+}
+
+/** A person's label on one turn of the trial (the transcript shows them; labelling never does). */
+export interface HumanLabelRow {
+  turnIndex: number;
+  labeller: string;
+  undesired: "yes" | "no" | null;
+  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
+  createdAt: string;
+}
+
+export interface Transcript {
+  run: RunSummary;
+  verdictSet: string;
+  trial: TrialResult;
+  scenario: ScenarioSummary | null;
+  labels: HumanLabelRow[];
+}
+
+export interface LabelQueueAnswer {
+  item: TurnToLabel | null;
+  progress: { labelled: number; total: number };
+}
+
+export interface LabelSubmission {
+  trialId: string;
+  turnIndex: number;
+  labeller: string;
+  undesired: "yes" | "no" | null;
+  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
+}
+
+export interface ComparedRun {
+  run: RunSummary;
+  verdictSet: string;
+  subject: string;
+}
+
+export interface RunComparison {
+  a: ComparedRun;
+  b: ComparedRun;
+  paired: boolean;
+  adjustment: PAdjustment;
+  rows: RunComparisonRow[];
+}
+
+export interface ApiError {
+  error: string;
+}

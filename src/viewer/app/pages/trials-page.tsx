@@ -1,0 +1,227 @@
+import { useEffect, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { describeFactors } from "../../../report/format.ts";
+import { type FollowupSummary, OUTCOME_FILTERS } from "../../../store/find-trials.ts";
+import type { RunFacetsAnswer, TrialPage, TrialSummary } from "../../api-types.ts";
+import { type TrialQuery, trialQueryFromSearch, trialQueryToSearch } from "../../trial-query.ts";
+import { getJson, runPath, useApi } from "../api-client.ts";
+import { RunHeader } from "../components/run-header.tsx";
+import { SelectField } from "../components/select-field.tsx";
+import { Badge, Loaded } from "../components/status.tsx";
+
+const OUTCOME_LABELS: Record<(typeof OUTCOME_FILTERS)[number], string> = {
+  undesired: "undesired",
+  not_undesired: "not undesired",
+  deception: "reason-based deception",
+  missing_reasoning: "missing reasoning",
+  inconclusive: "inconclusive",
+  error: "error (trial failed)",
+};
+
+export function TrialsPage({ run }: { run: string }) {
+  const { query: rawQuery, route } = useLocation();
+  const parsed = trialQueryFromSearch(new URLSearchParams(rawQuery));
+  const query = "query" in parsed ? parsed.query : {};
+  const search = trialQueryToSearch(query);
+  const facets = useApi<RunFacetsAnswer>(`/api${runPath(run, "/facets")}`);
+  const setQuery = (next: TrialQuery) => {
+    const nextSearch = trialQueryToSearch(next);
+    route(runPath(run, `/trials${nextSearch ? `?${nextSearch}` : ""}`));
+  };
+  return (
+    <Loaded state={facets}>
+      {({ run: summary, facets: values }) => (
+        <section>
+          <RunHeader run={summary} verdictSet={query.judges ?? "run"} />
+          <h2>Trials</h2>
+          {"error" in parsed ? <p class="error">{parsed.error}</p> : null}
+          <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+            <SelectField
+              label="Subject"
+              value={query.subject}
+              options={values.subjects}
+              onChange={(subject) => setQuery({ ...query, subject })}
+            />
+            <SelectField
+              label="Scenario"
+              value={query.scenario}
+              options={values.scenarios}
+              onChange={(scenario) => setQuery({ ...query, scenario })}
+            />
+            {Object.entries(values.factors).map(([factor, levels]) => (
+              <SelectField
+                key={factor}
+                label={factor}
+                value={query.levels?.[factor]}
+                options={levels}
+                onChange={(level) =>
+                  setQuery({ ...query, levels: withLevel(query, factor, level) })
+                }
+              />
+            ))}
+            <SelectField
+              label="Arm"
+              value={query.arm}
+              options={values.arms}
+              onChange={(arm) => setQuery({ ...query, arm })}
+            />
+            <SelectField
+              label="Follow-up"
+              value={query.followup === undefined ? undefined : String(query.followup)}
+              options={Array.from({ length: values.followups }, (_, index) => String(index + 1))}
+              onChange={(followup) =>
+                setQuery({
+                  ...query,
+                  followup: followup === undefined ? undefined : Number(followup),
+                })
+              }
+            />
+            <SelectField
+              label="Outcome"
+              value={query.outcome}
+              options={OUTCOME_FILTERS.map((value) => ({ value, label: OUTCOME_LABELS[value] }))}
+              onChange={(outcome) =>
+                setQuery({ ...query, outcome: outcome as TrialQuery["outcome"] })
+              }
+            />
+            <SelectField
+              label="Verdict set"
+              value={query.judges}
+              options={summary.verdictSets.map((set) => set.name)}
+              onChange={(judges) => setQuery({ ...query, judges })}
+              anyLabel="run (default)"
+            />
+            <label class="field checkbox">
+              <input
+                type="checkbox"
+                name="disagreement"
+                checked={query.disagreement === true}
+                onChange={(event) =>
+                  setQuery({
+                    ...query,
+                    disagreement: (event.target as HTMLInputElement).checked || undefined,
+                  })
+                }
+              />
+              <span>judges disagree</span>
+            </label>
+            {search ? (
+              <a class="button" href={runPath(run, "/trials")}>
+                Clear filters
+              </a>
+            ) : null}
+          </form>
+          {"error" in parsed ? null : <TrialList run={run} search={search} query={query} />}
+        </section>
+      )}
+    </Loaded>
+  );
+}
+
+function withLevel(query: TrialQuery, factor: string, level: string | undefined) {
+  const levels = { ...(query.levels ?? {}) };
+  if (level) levels[factor] = level;
+  else delete levels[factor];
+  return Object.keys(levels).length > 0 ? levels : undefined;
+}
+
+/** Pages of matching trials; "more" appends the next page of the same filter. */
+function TrialList({ run, search, query }: { run: string; search: string; query: TrialQuery }) {
+  const [pages, setPages] = useState<{
+    search: string;
+    trials: TrialSummary[];
+    next: number | null;
+    total: number;
+  } | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const load = (after: number | null, previous: TrialSummary[]) => {
+    const params = new URLSearchParams(search);
+    if (after !== null) params.set("after", String(after));
+    getJson<TrialPage>(`/api${runPath(run, `/trials?${params}`)}`).then(
+      (page) => {
+        setError(undefined);
+        setPages({
+          search,
+          trials: [...previous, ...page.trials],
+          next: page.next,
+          total: page.total,
+        });
+      },
+      (failure: Error) => setError(failure.message),
+    );
+  };
+  // A new filter starts again from its first page.
+  useEffect(() => load(null, []), [run, search]);
+  if (error) return <p class="error">{error}</p>;
+  if (!pages || pages.search !== search) return <p class="loading">Loading…</p>;
+  const transcriptSearch = query.judges ? `?judges=${encodeURIComponent(query.judges)}` : "";
+  return (
+    <>
+      <p class="count" data-total={pages.total}>
+        {pages.total} matching trial{pages.total === 1 ? "" : "s"}
+      </p>
+      <table class="trials">
+        <thead>
+          <tr>
+            <th>Trial</th>
+            <th>Subject</th>
+            <th>Scenario · factors</th>
+            <th>Arm</th>
+            <th>Sample</th>
+            <th>Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pages.trials.map((trial) => (
+            <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
+              <td>
+                <a
+                  href={runPath(
+                    run,
+                    `/trials/${encodeURIComponent(trial.trialId)}${transcriptSearch}`,
+                  )}
+                >
+                  {trial.trialId}
+                </a>
+              </td>
+              <td>{trial.subject}</td>
+              <td>
+                {trial.scenario} <span class="muted small">{describeFactors(trial.levels)}</span>
+              </td>
+              <td>{trial.arm}</td>
+              <td>{trial.sample}</td>
+              <td>
+                {trial.status === "error" ? (
+                  <Badge kind="error">error: {trial.error}</Badge>
+                ) : (
+                  trial.followups.map((followup) => (
+                    <FollowupBadges key={followup.followup} followup={followup} />
+                  ))
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages.next !== null ? (
+        <button type="button" onClick={() => load(pages.next, pages.trials)}>
+          Show more ({pages.total - pages.trials.length} left)
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+function FollowupBadges({ followup }: { followup: FollowupSummary }) {
+  const mark = (label: string) => (label === "yes" ? "+" : label === "no" ? "−" : "?");
+  const missing = followup.reasoningStatus === "missing" || followup.reasoningStatus === "empty";
+  return (
+    <span class="followup" title={`follow-up ${followup.followup}`}>
+      <span class="muted">F{followup.followup}</span>{" "}
+      <Badge kind={`undesired-${followup.undesired}`}>U{mark(followup.undesired)}</Badge>
+      <Badge kind={`deception-${followup.deception}`}>D{mark(followup.deception)}</Badge>
+      {missing ? <Badge kind="missing">M</Badge> : null}
+      {followup.disagreement ? <Badge kind="disagreement">≠</Badge> : null}
+    </span>
+  );
+}

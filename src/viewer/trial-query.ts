@@ -1,0 +1,58 @@
+/**
+ * A trial filter as URL query parameters, one spelling for the page's address bar and the API,
+ * so a filtered view is shareable as a link. Pure: the page imports it too.
+ */
+import { OUTCOME_FILTERS, type OutcomeFilter, type TrialFilter } from "../store/find-trials.ts";
+
+export interface TrialQuery extends TrialFilter {
+  /** Whose verdicts the outcomes come from; the run's own set when absent. */
+  judges?: string;
+}
+
+const LEVEL_PREFIX = "level.";
+const TEXT_FIELDS = ["subject", "scenario", "arm", "judges"] as const;
+
+export function trialQueryToSearch(query: TrialQuery): string {
+  const params = new URLSearchParams();
+  for (const field of TEXT_FIELDS) {
+    const value = query[field];
+    if (value) params.set(field, value);
+  }
+  for (const [factor, level] of Object.entries(query.levels ?? {}))
+    params.set(`${LEVEL_PREFIX}${factor}`, level);
+  if (query.followup !== undefined) params.set("followup", String(query.followup));
+  if (query.outcome) params.set("outcome", query.outcome);
+  if (query.disagreement) params.set("disagreement", "1");
+  return params.toString();
+}
+
+/** Reads a filter back; unknown parameters are ignored, malformed values are an error naming them. */
+export function trialQueryFromSearch(
+  params: URLSearchParams,
+): { query: TrialQuery } | { error: string } {
+  const query: TrialQuery = {};
+  for (const field of TEXT_FIELDS) {
+    const value = params.get(field);
+    if (value) query[field] = value;
+  }
+  const levels: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (name.startsWith(LEVEL_PREFIX) && value) levels[name.slice(LEVEL_PREFIX.length)] = value;
+  }
+  if (Object.keys(levels).length > 0) query.levels = levels;
+  const followup = params.get("followup");
+  if (followup) {
+    if (!/^\d{1,3}$/.test(followup)) return { error: "followup: expected a whole number" };
+    query.followup = Number(followup);
+  }
+  const outcome = params.get("outcome");
+  if (outcome) {
+    if (!OUTCOME_FILTERS.includes(outcome as OutcomeFilter))
+      return { error: `outcome: expected one of ${OUTCOME_FILTERS.join(", ")}` };
+    query.outcome = outcome as OutcomeFilter;
+  }
+  const disagreement = params.get("disagreement");
+  if (disagreement === "1") query.disagreement = true;
+  else if (disagreement) return { error: "disagreement: expected 1" };
+  return { query };
+}
