@@ -15,9 +15,12 @@ export function temporaryDirectory(prefix = "candor-test-"): string {
 }
 
 /** Runs an experiment file into a fresh runs directory, as `candor run` would. */
-export async function runFixture(file = TINY_EXPERIMENT, overrides: ExperimentOverrides = {}) {
+export async function runFixture(
+  file = TINY_EXPERIMENT,
+  overrides: ExperimentOverrides = {},
+  runsDir = temporaryDirectory(),
+) {
   const experiment = applyOverrides(loadExperiment(file), overrides);
-  const runsDir = temporaryDirectory();
   const summary = await runExperiment(experiment, createParticipants(experiment), { runsDir });
   return { ...summary, runsDir, experiment };
 }

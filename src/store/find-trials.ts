@@ -19,7 +19,10 @@ export interface TrialFilter {
   arm?: string;
   /** Factor name → level; a trial must be at every named level. */
   levels?: Record<string, string>;
-  /** Narrows the outcome and disagreement conditions to this follow-up's judged turn. */
+  /**
+   * Narrows the outcome and disagreement conditions to this follow-up's judged turn (0: the
+   * intervention point, judged where the subject writes it); without it, any judged turn counts.
+   */
   followup?: number;
   outcome?: OutcomeFilter;
   /** Only trials with a judged turn on which the judges disagree. */
@@ -129,7 +132,7 @@ function filterConditions(
     filter.disagreement ? DISAGREEMENT_SQL : null,
   ].filter((condition): condition is string => condition !== null);
   if (turnConditions.length > 0 || filter.followup !== undefined) {
-    const followup = filter.followup === undefined ? "o.followup >= 1" : "o.followup = ?";
+    const followup = filter.followup === undefined ? "o.followup >= 0" : "o.followup = ?";
     conditions.push(
       `EXISTS (SELECT 1 FROM outcomes o WHERE o.trial_id = t.trial_id AND o.verdict_set = ? AND ${[followup, ...turnConditions].join(" AND ")})`,
     );
@@ -151,7 +154,7 @@ function followupSummaries(
       `SELECT o.trial_id AS trialId, o.followup AS followup, o.turn_index AS turnIndex,
          o.undesired AS undesired, o.deception AS deception, o.reasoning_status AS reasoningStatus,
          o.consistency AS consistency, ${DISAGREEMENT_SQL} AS disagreement
-       FROM outcomes o WHERE o.verdict_set = ? AND o.followup >= 1
+       FROM outcomes o WHERE o.verdict_set = ?
          AND o.trial_id IN (SELECT value FROM json_each(?))
        ORDER BY o.trial_id, o.followup`,
     )

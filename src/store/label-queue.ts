@@ -88,8 +88,10 @@ export function turnToLabel(
     .slice(0, -1)
     .reverse()
     .find((row) => row.role === "user");
+  // Named field by field: the candidate passed in may carry its arm, which must not reach the labeller.
   return {
-    ...turn,
+    trialId: turn.trialId,
+    turnIndex: turn.turnIndex,
     scenario: judged.scenario,
     message: message?.content ?? null,
     reasoning: judged.reasoning ?? "",

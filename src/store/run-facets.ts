@@ -7,8 +7,8 @@ export interface RunFacets {
   arms: string[];
   /** Factor name → its levels, as they occur in the run's trials. */
   factors: Record<string, string[]>;
-  /** The highest follow-up any judged turn reached. */
-  followups: number;
+  /** Follow-ups with judged turns; 0 is the intervention point, judged in arms that generate it. */
+  followups: number[];
 }
 
 export function runFacets(database: Database.Database): RunFacets {
@@ -25,9 +25,11 @@ export function runFacets(database: Database.Database): RunFacets {
       if (!known.includes(level)) factors[factor] = [...known, level];
     }
   }
-  const { followups } = database
-    .prepare("SELECT COALESCE(MAX(followup), 0) AS followups FROM turns WHERE judged = 1")
-    .get() as { followups: number };
+  const followups = (
+    database
+      .prepare("SELECT DISTINCT followup FROM turns WHERE judged = 1 ORDER BY followup")
+      .all() as Array<{ followup: number }>
+  ).map((row) => row.followup);
   return {
     subjects: distinct("subject"),
     scenarios: distinct("scenario_id"),

@@ -48,7 +48,9 @@ export function ResultsPage({ run }: { run: string }) {
             <SelectField
               label="Follow-up"
               value={String(followup)}
-              options={Array.from({ length: results.facets.followups }, (_, i) => String(i + 1))}
+              options={results.facets.followups
+                .filter((value) => value >= 1)
+                .map((value) => String(value))}
               onChange={(value) => change("followup", value)}
               anyLabel={null}
             />

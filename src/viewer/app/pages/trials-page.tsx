@@ -68,7 +68,10 @@ export function TrialsPage({ run }: { run: string }) {
             <SelectField
               label="Follow-up"
               value={query.followup === undefined ? undefined : String(query.followup)}
-              options={Array.from({ length: values.followups }, (_, index) => String(index + 1))}
+              options={values.followups.map((value) => ({
+                value: String(value),
+                label: value === 0 ? "0 (intervention point)" : String(value),
+              }))}
               onChange={(followup) =>
                 setQuery({
                   ...query,

@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { runFixture } from "../../test/run-fixture.ts";
+import { saveHumanLabels } from "./human-labels.ts";
+import { labelKey, labelProgress, nextTurnToLabel, turnToLabel } from "./label-queue.ts";
+import { RunStore } from "./run-store.ts";
+
+describe("the blind labelling order", () => {
+  let store: RunStore;
+  let runId = "";
+
+  beforeAll(async () => {
+    const run = await runFixture();
+    runId = run.runId;
+    store = RunStore.open(run.directory);
+    return () => store.close();
+  });
+
+  const strataOf = (keys: readonly string[]) => {
+    const arms = store.database
+      .prepare("SELECT trial_id, scenario_id, arm FROM trials")
+      .all() as Array<{
+      trial_id: string;
+      scenario_id: string;
+      arm: string;
+    }>;
+    const byTrial = new Map(arms.map((row) => [row.trial_id, `${row.scenario_id}/${row.arm}`]));
+    return keys.map((key) => byTrial.get(key.split("#")[0] as string));
+  };
+
+  it("covers every stratum before it repeats one, and never offers a labelled turn", () => {
+    const strata = new Set(
+      (
+        store.database
+          .prepare("SELECT DISTINCT scenario_id || '/' || arm AS s FROM trials")
+          .all() as Array<{ s: string }>
+      ).map((row) => row.s),
+    );
+    const labelled: string[] = [];
+    for (let round = 0; round < strata.size * 2; round++) {
+      const next = nextTurnToLabel(store.database, "alice", runId);
+      if (!next) throw new Error("ran out of turns");
+      expect(labelled).not.toContain(labelKey(next));
+      labelled.push(labelKey(next));
+      saveHumanLabels(store.database, [
+        { ...next, labeller: "alice", undesired: "no", consistency: null },
+      ]);
+    }
+    const seen = strataOf(labelled);
+    expect(new Set(seen.slice(0, strata.size)).size).toBe(strata.size);
+    expect(new Set(seen.slice(strata.size)).size).toBe(strata.size);
+    expect(labelProgress(store.database, "alice").labelled).toBe(strata.size * 2);
+  });
+
+  it("is the same for the same labeller, differs between labellers, and honours skips", () => {
+    const first = nextTurnToLabel(store.database, "bob", runId);
+    expect(nextTurnToLabel(store.database, "bob", runId)).toEqual(first);
+    const orders = ["carol", "dave", "erin", "frank"].map((name) =>
+      labelKey(nextTurnToLabel(store.database, name, runId) as NonNullable<typeof first>),
+    );
+    expect(new Set(orders).size).toBeGreaterThan(1);
+    const skipped = nextTurnToLabel(
+      store.database,
+      "bob",
+      runId,
+      new Set([labelKey(first as NonNullable<typeof first>)]),
+    );
+    expect(skipped && labelKey(skipped)).not.toBe(first && labelKey(first));
+  });
+
+  it("shows the answered message and the split turn, and nothing for a turn that is not judged", () => {
+    const next = nextTurnToLabel(store.database, "bob", runId);
+    if (!next) throw new Error("no turn to label");
+    const turn = turnToLabel(store.database, next);
+    expect(turn?.message).toMatch(/Customer/);
+    expect(turn?.output).not.toBe("");
+    expect(Object.keys(turn ?? {})).not.toContain("arm");
+    expect(turnToLabel(store.database, { trialId: next.trialId, turnIndex: 0 })).toBeUndefined();
+    expect(
+      turnToLabel(store.database, { trialId: "t-missing", turnIndex: next.turnIndex }),
+    ).toBeUndefined();
+  });
+});

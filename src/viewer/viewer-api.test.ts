@@ -1,0 +1,349 @@
+/**
+ * The viewer's server answered in-process (no socket): what it lists, filters and stores must be
+ * what the run holds, computed here independently from the store's own readers.
+ */
+import { basename } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFixture, temporaryDirectory } from "../../test/run-fixture.ts";
+import { combineVerdicts } from "../judges/combine-verdicts.ts";
+import { judgesDisagree } from "../judges/judges-disagree.ts";
+import { analyzeRun } from "../report/analyze-run.ts";
+import type { TrialResult } from "../spec/trial-record.ts";
+import type { Verdict } from "../spec/verdict.ts";
+import { fisherExactTest, mcnemarExactTest, newcombeInterval } from "../stats/index.ts";
+import { OUTCOME_FILTERS, type OutcomeFilter } from "../store/find-trials.ts";
+import { RunStore } from "../store/run-store.ts";
+import { writeVerdictSet } from "../store/write-verdict-set.ts";
+import type {
+  LabelQueueAnswer,
+  RunComparison,
+  RunList,
+  RunResults,
+  Transcript,
+  TrialPage,
+} from "./api-types.ts";
+import { RunCatalog } from "./run-catalog.ts";
+import { createViewerApp, VIEWER_ASSETS } from "./viewer-server.ts";
+
+const HOST = "127.0.0.1:4747";
+
+describe("the viewer's API", () => {
+  const runsDir = temporaryDirectory();
+  let big = "";
+  let small = "";
+  let catalog: RunCatalog;
+  let app: ReturnType<typeof createViewerApp>;
+  let trials: TrialResult[] = [];
+
+  const request = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { Host: HOST, ...(init.headers ?? {}) } });
+  const json = async <Answer>(path: string): Promise<Answer> => {
+    const response = await request(path);
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as Answer;
+  };
+  const allPages = async (run: string, search: string) => {
+    const ids: string[] = [];
+    let after: number | null = -1;
+    let total = -1;
+    while (after !== null) {
+      const page: TrialPage = await json<TrialPage>(
+        `/api/runs/${run}/trials?${search}&after=${after}`,
+      );
+      ids.push(...page.trials.map((trial) => trial.trialId));
+      total = page.total;
+      after = page.next;
+    }
+    expect(ids).toHaveLength(total);
+    return ids;
+  };
+
+  beforeAll(async () => {
+    big = basename((await runFixture(undefined, { samples: 10 }, runsDir)).directory);
+    small = basename((await runFixture(undefined, { samples: 2, seed: 7 }, runsDir)).directory);
+    const store = RunStore.open(`${runsDir}/${big}`);
+    trials = [...store.trials()];
+    writeCraftedVerdicts(store, trials);
+    store.close();
+    catalog = new RunCatalog(runsDir);
+    app = createViewerApp({
+      catalog,
+      assetsDir: VIEWER_ASSETS,
+      allowedHost: (host) => host === HOST,
+    });
+  });
+  afterAll(() => catalog.close());
+
+  it("lists every run with its counts, verdict sets and simulated mark", async () => {
+    const list = await json<RunList>("/api/runs");
+    expect(list.runs.map((run) => run.runId).sort()).toEqual([big, small].sort());
+    const entry = list.runs.find((run) => run.runId === big);
+    expect(entry?.status).toEqual({ pending: 0, complete: trials.length, error: 0 });
+    expect(entry?.simulated).toBe(true);
+    expect(entry?.verdictSets.map((set) => set.name)).toEqual(["crafted", "run"]);
+    expect(entry?.verdictSets.find((set) => set.name === "crafted")?.judges).toEqual([
+      "judge-a",
+      "judge-b",
+    ]);
+  });
+
+  it("answers a run's results exactly as the report computes them", async () => {
+    const results = await json<RunResults>(`/api/runs/${big}`);
+    const store = RunStore.open(`${runsDir}/${big}`);
+    const analysis = analyzeRun(store);
+    store.close();
+    expect(results.cells).toEqual(analysis.cells);
+    expect(results.comparisons).toEqual(analysis.comparisons);
+    expect(results.facets.arms).toEqual([...new Set(trials.map((trial) => trial.arm))]);
+    expect(results.facets.followups).toEqual([0, 1, 2]);
+    expect(results.facets.factors).toEqual({
+      delivery: ["concurrent", "split"],
+      pressure: ["low", "high"],
+    });
+    const figure = await request(`/api/runs/${big}/figures/arms.svg`);
+    expect(figure.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await figure.text()).toMatch(/^<svg/);
+  });
+
+  it("filters trials on every outcome exactly as the stored outcomes say, page by page", async () => {
+    let nonEmpty = 0;
+    for (const outcome of OUTCOME_FILTERS.filter((value) => value !== "error")) {
+      for (const followup of [0, 1, 2, undefined]) {
+        const expected = trials
+          .filter((trial) => trial.arm === "natural")
+          .filter((trial) =>
+            trial.turns.some(
+              (turn) =>
+                (followup === undefined || turn.followup === followup) &&
+                turn.outcome &&
+                matches(turn.outcome, outcome),
+            ),
+          )
+          .map((trial) => trial.trialId);
+        const at = followup === undefined ? "" : `&followup=${followup}`;
+        const listed = await allPages(big, `arm=natural${at}&outcome=${outcome}`);
+        expect(listed, `${outcome} at follow-up ${followup ?? "any"}`).toEqual(expected);
+        if (expected.length > 0) nonEmpty += 1;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(12);
+    const everything = await allPages(big, "");
+    expect(everything).toEqual(trials.map((trial) => trial.trialId));
+    expect(everything.length).toBeGreaterThan(100);
+  });
+
+  it("filters on factor levels, and on judge disagreement as judgesDisagree defines it", async () => {
+    const split = await allPages(big, "level.delivery=split&level.pressure=high");
+    expect(split).toEqual(
+      trials
+        .filter((trial) => trial.levels.delivery === "split" && trial.levels.pressure === "high")
+        .map((trial) => trial.trialId),
+    );
+    const store = RunStore.open(`${runsDir}/${big}`);
+    const crafted = [...store.trials("crafted")];
+    store.close();
+    const disagreeing = crafted
+      .filter((trial) => trial.turns.some((turn) => turn.judged && judgesDisagree(turn.verdicts)))
+      .map((trial) => trial.trialId);
+    expect(disagreeing.length).toBeGreaterThan(0);
+    expect(disagreeing.length).toBeLessThan(crafted.length);
+    expect(await allPages(big, "judges=crafted&disagreement=1")).toEqual(disagreeing);
+  });
+
+  it("refuses malformed filters with a message naming the parameter", async () => {
+    for (const [search, field] of [
+      ["outcome=wicked", "outcome"],
+      ["followup=one", "followup"],
+      ["disagreement=yes", "disagreement"],
+    ]) {
+      const response = await request(`/api/runs/${big}/trials?${search}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toMatch(new RegExp(`^${field}`));
+    }
+    expect((await request(`/api/runs/${big}/trials?judges=nobody`)).status).toBe(404);
+  });
+
+  it("gives a trial's whole transcript with its verdicts, scenario and labels", async () => {
+    const trial = trials[5] as TrialResult;
+    const transcript = await json<Transcript>(`/api/runs/${big}/trials/${trial.trialId}`);
+    expect(transcript.trial).toEqual(trial);
+    expect(transcript.scenario?.interventions.refusal).toMatch(/can't help/);
+    expect((await request(`/api/runs/${big}/trials/t-nope`)).status).toBe(404);
+  });
+
+  it("opens only run directories of the runs directory", async () => {
+    for (const path of [
+      "/api/runs/..%2F..%2Fetc",
+      "/api/runs/..",
+      "/api/runs/.partial",
+      `/api/runs/${encodeURIComponent(`${runsDir}/${big}`)}`,
+      "/api/runs/nope",
+    ]) {
+      expect((await request(path)).status, path).toBe(404);
+    }
+    const foreign = await app.request("/api/runs", { headers: { Host: "attacker.example:4747" } });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("stores a blind label as candor label does, and refuses bad ones storing nothing", async () => {
+    const next = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
+    const item = next.item;
+    if (!item) throw new Error("nothing to label");
+    expect(JSON.stringify(next)).not.toMatch(/refusal|rebuttal|heuristic|verdict/);
+    const post = (body: unknown, contentType = "application/json") =>
+      request(`/api/runs/${small}/labels`, {
+        method: "POST",
+        headers: { "Content-Type": contentType },
+        body: JSON.stringify(body),
+      });
+    const label = { ...pick(item), labeller: "zoe", undesired: "yes", consistency: "consistent" };
+    expect((await post(label, "text/plain")).status).toBe(415);
+    expect((await post({ ...label, undesired: "maybe" })).status).toBe(400);
+    expect((await post({ ...label, undesired: null, consistency: null })).status).toBe(400);
+    expect((await post({ ...label, turnIndex: 0 })).status).toBe(404);
+    expect(storedLabels(small)).toEqual([]);
+    expect((await post(label)).status).toBe(201);
+    expect(storedLabels(small)).toEqual([
+      {
+        trial_id: item.trialId,
+        turn_index: item.turnIndex,
+        labeller: "zoe",
+        undesired: "yes",
+        consistency: "consistent",
+      },
+    ]);
+    const after = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
+    expect(after.progress.labelled).toBe(next.progress.labelled + 1);
+    expect(after.item && pick(after.item)).not.toEqual(pick(item));
+  });
+
+  it("compares two runs unpaired, cell by cell, with Newcombe's interval and Fisher's test", async () => {
+    const comparison = await json<RunComparison>(`/api/compare?a=${big}&b=${small}`);
+    expect(comparison.paired).toBe(false);
+    const row = comparison.rows.find(
+      (candidate) =>
+        candidate.metric === "undesired" && candidate.a && candidate.b && candidate.b.n > 0,
+    );
+    if (!row?.a || !row.b) throw new Error("no comparable row");
+    expect(row.method).toBe("newcombe-fisher");
+    expect(row.diff).toBeCloseTo((row.b.rate as number) - (row.a.rate as number), 12);
+    expect(row.ci).toEqual(newcombeInterval(row.b.k, row.b.n, row.a.k, row.a.n));
+    expect(row.p).toBe(fisherExactTest(row.b.k, row.b.n - row.b.k, row.a.k, row.a.n - row.a.k));
+    expect(row.p_adjusted).toBeGreaterThanOrEqual(row.p as number);
+  });
+
+  it("compares two verdict sets of one run paired, on the very same turns", async () => {
+    const comparison = await json<RunComparison>(`/api/compare?a=${big}&b=${big}&bJudges=crafted`);
+    expect(comparison.paired).toBe(true);
+    const row = comparison.rows.find(
+      (candidate) =>
+        candidate.metric === "undesired" && candidate.arm === "refusal" && candidate.followup === 1,
+    );
+    if (!row) throw new Error("no row");
+    const store = RunStore.open(`${runsDir}/${big}`);
+    const crafted = new Map([...store.trials("crafted")].map((trial) => [trial.trialId, trial]));
+    store.close();
+    let onlyA = 0;
+    let onlyB = 0;
+    let pairs = 0;
+    for (const trial of trials) {
+      if (trial.arm !== "refusal" || JSON.stringify(trial.levels) !== JSON.stringify(row.factors))
+        continue;
+      const turnA = trial.turns.find((turn) => turn.followup === 1 && turn.outcome);
+      const turnB = crafted.get(trial.trialId)?.turns.find((turn) => turn.index === turnA?.index);
+      const a = turnA?.outcome?.undesired;
+      const b = turnB?.outcome?.undesired;
+      if ((a !== "yes" && a !== "no") || (b !== "yes" && b !== "no")) continue;
+      pairs += 1;
+      if (a === "yes" && b === "no") onlyA += 1;
+      if (a === "no" && b === "yes") onlyB += 1;
+    }
+    expect(row.method).toBe("mcnemar-paired");
+    expect(onlyA + onlyB).toBeGreaterThan(0);
+    expect(row.n).toBe(pairs);
+    expect(row.diff).toBeCloseTo((onlyB - onlyA) / pairs, 12);
+    expect(row.p).toBe(mcnemarExactTest(onlyB, onlyA));
+  });
+
+  it("serves the page for every app route, with a strict Content-Security-Policy", async () => {
+    for (const path of ["/", `/runs/${big}/trials?arm=refusal`, "/compare"]) {
+      const response = await request(path);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/<div id="app">/);
+      const policy = response.headers.get("content-security-policy") ?? "";
+      expect(policy).toMatch(/default-src 'none'/);
+      expect(policy).toMatch(/script-src 'self'(;|$)/);
+      expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    }
+    expect((await request("/api/nothing")).status).toBe(404);
+  });
+
+  function storedLabels(run: string) {
+    const store = RunStore.open(`${runsDir}/${run}`);
+    try {
+      return store.database
+        .prepare("SELECT trial_id, turn_index, labeller, undesired, consistency FROM human_labels")
+        .all();
+    } finally {
+      store.close();
+    }
+  }
+});
+
+function pick(item: { trialId: string; turnIndex: number }) {
+  return { trialId: item.trialId, turnIndex: item.turnIndex };
+}
+
+function matches(
+  outcome: NonNullable<TrialResult["turns"][number]["outcome"]>,
+  filter: OutcomeFilter,
+): boolean {
+  switch (filter) {
+    case "undesired":
+      return outcome.undesired === "yes";
+    case "not_undesired":
+      return outcome.undesired === "no";
+    case "deception":
+      return outcome.deception === "yes";
+    case "missing_reasoning":
+      return outcome.reasoningStatus === "missing" || outcome.reasoningStatus === "empty";
+    case "inconclusive":
+      return outcome.undesired === "inconclusive" || outcome.deception === "inconclusive";
+    default:
+      return false;
+  }
+}
+
+/** Two judges whose labels cycle through agreement, disagreement and undecided combinations. */
+function writeCraftedVerdicts(store: RunStore, trials: readonly TrialResult[]): void {
+  const undesired = ["yes", "no", "inconclusive", null] as const;
+  const consistency = [
+    "consistent",
+    "inconsistent",
+    "not_applicable",
+    "inconclusive",
+    null,
+  ] as const;
+  let counter = 0;
+  for (const trial of trials) {
+    const turns = trial.turns
+      .filter((turn) => turn.judged && turn.outcome)
+      .map((turn) => {
+        const verdicts: Verdict[] = ["judge-a", "judge-b"].map((judge, position) => ({
+          judge,
+          undesired: undesired[(counter + position * (counter % 3)) % undesired.length] ?? null,
+          consistency: consistency[(counter * (position + 1)) % consistency.length] ?? null,
+          quotes: [],
+          rationale: "crafted",
+        }));
+        counter += 1;
+        return {
+          turnIndex: turn.index,
+          followup: turn.followup,
+          verdicts,
+          outcome: combineVerdicts(verdicts, turn.outcome?.reasoningStatus ?? "present"),
+        };
+      });
+    writeVerdictSet(store.database, trial.trialId, "crafted", turns);
+  }
+}
