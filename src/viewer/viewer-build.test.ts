@@ -37,7 +37,8 @@ describe("the shipped viewer page", () => {
         outDir,
         "--emptyOutDir",
       ],
-      { cwd: REPOSITORY_ROOT, encoding: "utf8" },
+      // Vitest sets NODE_ENV=test, which would build the page in another mode.
+      { cwd: REPOSITORY_ROOT, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" } },
     );
     expect(build.status, build.stderr).toBe(0);
     const built = filesUnder(outDir);
