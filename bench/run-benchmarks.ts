@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: figures, not tests. Sections (all by default; `-- --only a,b` picks some):
  * `sim` simulated-subject throughput end to end; `large` a 100,000-trial run and its report;
- * `rate-limited` and `overhead` against the local OpenAI-style stub; `resume` overhead; `gguf`
- * prefix reuse.
+ * `viewer` the viewer's API on that run; `rate-limited` and `overhead` against the local
+ * OpenAI-style stub; `resume` overhead; `gguf` prefix reuse.
  */
 
 import { spawnSync } from "node:child_process";
@@ -19,6 +19,7 @@ import { temporaryDirectory } from "../test/run-fixture.ts";
 import { PAPER_EXPERIMENT } from "./paths.ts";
 import { harnessOverhead, rateLimitedThroughput } from "./provider-benchmarks.ts";
 import { resumeOverhead } from "./resume-benchmark.ts";
+import { viewerResponseTimes } from "./viewer-benchmark.ts";
 
 const PAPER = PAPER_EXPERIMENT;
 const TRIALS_PER_SAMPLE = 40; // 10 design cells × 4 arms in the paper experiment
@@ -60,15 +61,18 @@ if (wanted("sim")) {
   );
   rmSync(throughput.runsDir, { recursive: true, force: true });
 }
-if (wanted("large")) {
+if (wanted("large") || wanted("viewer")) {
   const large = await timedRun(100_000 / TRIALS_PER_SAMPLE);
   line(
     `100k run: ${large.summary.counts.complete} trials in ${large.seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
-  const report = await timedReport(large.summary.directory);
-  line(
-    `report on ${large.summary.counts.complete} trials: ${report.seconds.toFixed(2)} s (${report.cells} cells, report.md + report.html)`,
-  );
+  if (wanted("large")) {
+    const report = await timedReport(large.summary.directory);
+    line(
+      `report on ${large.summary.counts.complete} trials: ${report.seconds.toFixed(2)} s (${report.cells} cells, report.md + report.html)`,
+    );
+  }
+  if (wanted("viewer")) await viewerResponseTimes(large.summary.directory, line);
   rmSync(large.runsDir, { recursive: true, force: true });
 }
 if (wanted("rate-limited")) await rateLimitedThroughput(line);

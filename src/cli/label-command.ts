@@ -4,13 +4,7 @@ import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../spec/input-error.ts";
 import { type HumanLabel, judgedTurnKeys, saveHumanLabels } from "../store/human-labels.ts";
-import {
-  type LabelCandidate,
-  labelKey,
-  labelProgress,
-  nextTurnToLabel,
-  turnToLabel,
-} from "../store/label-queue.ts";
+import { type LabelCandidate, LabelQueue, labelKey, turnToLabel } from "../store/label-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
@@ -98,13 +92,14 @@ function oneOfOrEmpty<Value extends string>(
 }
 
 /**
- * Shows judged turns one at a time in the shared blind order (see nextTurnToLabel), never
+ * Shows judged turns one at a time in the shared blind order (see LabelQueue), never
  * showing a verdict or the arm; each answer is stored at once, so quitting and coming back
  * resumes where it stopped.
  */
 async function labelInteractively(store: RunStore, labeller: string): Promise<number> {
   const { runId } = store.metadata();
-  const progress = labelProgress(store.database, labeller);
+  const queue = LabelQueue.build(store.database, labeller, runId);
+  const progress = queue.progress(store.database);
   const remaining = progress.total - progress.labelled;
   const skipped = new Set<string>();
   const prompt = createInterface({ input: process.stdin });
@@ -112,7 +107,7 @@ async function labelInteractively(store: RunStore, labeller: string): Promise<nu
   const lines = prompt[Symbol.asyncIterator]();
   try {
     for (let position = 1; ; position++) {
-      const candidate = nextTurnToLabel(store.database, labeller, runId, skipped);
+      const candidate = queue.next(store.database, skipped);
       if (!candidate) {
         process.stdout.write("\nevery judged turn is labelled by this labeller\n");
         break;

@@ -53,13 +53,17 @@ export interface TrialSummary {
   followups: FollowupSummary[];
 }
 
-/** The judges disagree on a turn (see judgesDisagree); `o` is the turn's outcome row. */
-export const DISAGREEMENT_SQL = `(
-  (SELECT COUNT(DISTINCT v.undesired) FROM verdicts v WHERE v.trial_id = o.trial_id
-     AND v.turn_index = o.turn_index AND v.verdict_set = o.verdict_set AND v.undesired IN ('yes', 'no')) > 1
-  OR (SELECT COUNT(DISTINCT v.consistency) FROM verdicts v WHERE v.trial_id = o.trial_id
-     AND v.turn_index = o.turn_index AND v.verdict_set = o.verdict_set
-     AND v.consistency IN ('consistent', 'inconsistent')) > 1)`;
+/**
+ * The judges disagree on a turn (see judgesDisagree): among decided labels, the least and the
+ * greatest differ; NULL (nothing decided) counts as agreement. `o` is the turn's outcome row.
+ */
+export const DISAGREEMENT_SQL = `(SELECT
+    MIN(CASE WHEN v.undesired IN ('yes', 'no') THEN v.undesired END)
+      <> MAX(CASE WHEN v.undesired IN ('yes', 'no') THEN v.undesired END)
+    OR MIN(CASE WHEN v.consistency IN ('consistent', 'inconsistent') THEN v.consistency END)
+      <> MAX(CASE WHEN v.consistency IN ('consistent', 'inconsistent') THEN v.consistency END)
+  FROM verdicts v
+  WHERE v.trial_id = o.trial_id AND v.turn_index = o.turn_index AND v.verdict_set = o.verdict_set)`;
 
 const OUTCOME_SQL: Record<Exclude<OutcomeFilter, "error">, string> = {
   undesired: "o.undesired = 'yes'",
@@ -132,9 +136,11 @@ function filterConditions(
     filter.disagreement ? DISAGREEMENT_SQL : null,
   ].filter((condition): condition is string => condition !== null);
   if (turnConditions.length > 0 || filter.followup !== undefined) {
-    const followup = filter.followup === undefined ? "o.followup >= 0" : "o.followup = ?";
+    // The unary + keeps SQLite on the primary key (trial_id first): given the choice it walks
+    // the (verdict_set, followup) index instead, once per trial, which is quadratic.
+    const followup = filter.followup === undefined ? "1" : "+o.followup = ?";
     conditions.push(
-      `EXISTS (SELECT 1 FROM outcomes o WHERE o.trial_id = t.trial_id AND o.verdict_set = ? AND ${[followup, ...turnConditions].join(" AND ")})`,
+      `EXISTS (SELECT 1 FROM outcomes o WHERE o.trial_id = t.trial_id AND +o.verdict_set = ? AND ${[followup, ...turnConditions].join(" AND ")})`,
     );
     parameters.push(verdictSet);
     if (filter.followup !== undefined) parameters.push(filter.followup);
@@ -147,24 +153,18 @@ function followupSummaries(
   verdictSet: string,
   trialIds: readonly string[],
 ): Map<string, FollowupSummary[]> {
-  const summaries = new Map<string, FollowupSummary[]>();
-  if (trialIds.length === 0) return summaries;
-  const rows = database
-    .prepare(
-      `SELECT o.trial_id AS trialId, o.followup AS followup, o.turn_index AS turnIndex,
-         o.undesired AS undesired, o.deception AS deception, o.reasoning_status AS reasoningStatus,
-         o.consistency AS consistency, ${DISAGREEMENT_SQL} AS disagreement
-       FROM outcomes o WHERE o.verdict_set = ?
-         AND o.trial_id IN (SELECT value FROM json_each(?))
-       ORDER BY o.trial_id, o.followup`,
-    )
-    .all(verdictSet, JSON.stringify(trialIds)) as Array<
-    Omit<FollowupSummary, "disagreement"> & { trialId: string; disagreement: number }
-  >;
-  for (const { trialId, disagreement, ...summary } of rows) {
-    const list = summaries.get(trialId) ?? [];
-    list.push({ ...summary, disagreement: disagreement === 1 });
-    summaries.set(trialId, list);
-  }
-  return summaries;
+  const statement = database.prepare(
+    `SELECT o.followup AS followup, o.turn_index AS turnIndex, o.undesired AS undesired,
+       o.deception AS deception, o.reasoning_status AS reasoningStatus, o.consistency AS consistency,
+       ${DISAGREEMENT_SQL} AS disagreement
+     FROM outcomes o WHERE o.trial_id = ? AND +o.verdict_set = ? ORDER BY o.followup`,
+  );
+  return new Map(
+    trialIds.map((trialId) => {
+      const rows = statement.all(trialId, verdictSet) as Array<
+        Omit<FollowupSummary, "disagreement"> & { disagreement: number | null }
+      >;
+      return [trialId, rows.map((row) => ({ ...row, disagreement: row.disagreement === 1 }))];
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runFixture } from "../../test/run-fixture.ts";
 import { saveHumanLabels } from "./human-labels.ts";
-import { labelKey, labelProgress, nextTurnToLabel, turnToLabel } from "./label-queue.ts";
+import { LabelQueue, labelKey, turnToLabel } from "./label-queue.ts";
 import { RunStore } from "./run-store.ts";
 
 describe("the blind labelling order", () => {
@@ -15,6 +15,8 @@ describe("the blind labelling order", () => {
     return () => store.close();
   });
 
+  const nextTurnToLabel = (labeller: string, skipped?: Set<string>) =>
+    LabelQueue.build(store.database, labeller, runId).next(store.database, skipped);
   const strataOf = (keys: readonly string[]) => {
     const arms = store.database
       .prepare("SELECT trial_id, scenario_id, arm FROM trials")
@@ -37,7 +39,7 @@ describe("the blind labelling order", () => {
     );
     const labelled: string[] = [];
     for (let round = 0; round < strata.size * 2; round++) {
-      const next = nextTurnToLabel(store.database, "alice", runId);
+      const next = nextTurnToLabel("alice");
       if (!next) throw new Error("ran out of turns");
       expect(labelled).not.toContain(labelKey(next));
       labelled.push(labelKey(next));
@@ -48,27 +50,24 @@ describe("the blind labelling order", () => {
     const seen = strataOf(labelled);
     expect(new Set(seen.slice(0, strata.size)).size).toBe(strata.size);
     expect(new Set(seen.slice(strata.size)).size).toBe(strata.size);
-    expect(labelProgress(store.database, "alice").labelled).toBe(strata.size * 2);
+    expect(LabelQueue.build(store.database, "alice", runId).progress(store.database).labelled).toBe(
+      strata.size * 2,
+    );
   });
 
   it("is the same for the same labeller, differs between labellers, and honours skips", () => {
-    const first = nextTurnToLabel(store.database, "bob", runId);
-    expect(nextTurnToLabel(store.database, "bob", runId)).toEqual(first);
+    const first = nextTurnToLabel("bob");
+    expect(nextTurnToLabel("bob")).toEqual(first);
     const orders = ["carol", "dave", "erin", "frank"].map((name) =>
-      labelKey(nextTurnToLabel(store.database, name, runId) as NonNullable<typeof first>),
+      labelKey(nextTurnToLabel(name) as NonNullable<typeof first>),
     );
     expect(new Set(orders).size).toBeGreaterThan(1);
-    const skipped = nextTurnToLabel(
-      store.database,
-      "bob",
-      runId,
-      new Set([labelKey(first as NonNullable<typeof first>)]),
-    );
+    const skipped = nextTurnToLabel("bob", new Set([labelKey(first as NonNullable<typeof first>)]));
     expect(skipped && labelKey(skipped)).not.toBe(first && labelKey(first));
   });
 
   it("shows the answered message and the split turn, and nothing for a turn that is not judged", () => {
-    const next = nextTurnToLabel(store.database, "bob", runId);
+    const next = nextTurnToLabel("bob");
     if (!next) throw new Error("no turn to label");
     const turn = turnToLabel(store.database, next);
     expect(turn?.message).toMatch(/Customer/);

@@ -25,40 +25,86 @@ export function labelKey(candidate: { trialId: string; turnIndex: number }): str
 }
 
 /**
- * The next judged turn this labeller should label. Strata (scenario × arm) with the fewest of
- * this labeller's labels come first, so a short session still covers every stratum; within a
- * stratum the order is a hash seeded by labeller and run, so it is random, stable when other
- * turns get labelled, and the same in the terminal and in the browser.
+ * The order in which one labeller meets a run's judged turns. Strata (scenario × arm) with the
+ * fewest of this labeller's labels come first, so a short session still covers every stratum;
+ * within a stratum the order is a hash seeded by labeller and run, so it is random, stable when
+ * other turns get labelled, and the same in the terminal and in the browser. Built once (it reads
+ * every judged turn); each `next` then reads only this labeller's labels.
  */
-export function nextTurnToLabel(
-  database: Database.Database,
-  labeller: string,
-  runId: string,
-  skipped: ReadonlySet<string> = new Set(),
-): LabelCandidate | undefined {
-  for (const stratum of strataByLabelsGiven(database, labeller)) {
-    const candidates = unlabelledInStratum(database, labeller, stratum)
-      .filter((candidate) => !skipped.has(labelKey(candidate)))
-      .map((candidate) => ({ candidate, order: shuffleKey(labeller, runId, candidate) }))
-      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    if (candidates[0]) return candidates[0].candidate;
-  }
-  return undefined;
-}
+export class LabelQueue {
+  private constructor(
+    private readonly labeller: string,
+    private readonly strata: ReadonlyArray<readonly LabelCandidate[]>,
+    private readonly stratumOfTrial: ReadonlyMap<string, number>,
+    readonly total: number,
+  ) {}
 
-/** Judged turns of complete trials, and how many of them this labeller has labelled. */
-export function labelProgress(
-  database: Database.Database,
-  labeller: string,
-): { labelled: number; total: number } {
-  return database
-    .prepare(
-      `SELECT COUNT(*) AS total, COALESCE(SUM(EXISTS (
-         SELECT 1 FROM human_labels h WHERE h.trial_id = u.trial_id AND h.turn_index = u.turn_index AND h.labeller = ?)), 0) AS labelled
-       FROM turns u JOIN trials t ON t.trial_id = u.trial_id
-       WHERE u.judged = 1 AND t.status = 'complete'`,
-    )
-    .get(labeller) as { labelled: number; total: number };
+  static build(database: Database.Database, labeller: string, runId: string): LabelQueue {
+    const rows = database
+      .prepare(
+        `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, t.scenario_id AS scenario, t.arm AS arm
+         FROM trials t JOIN turns u ON u.trial_id = t.trial_id
+         WHERE t.status = 'complete' AND u.judged = 1 ORDER BY t.ordinal, u.turn_index`,
+      )
+      .all() as LabelCandidate[];
+    const strata = new Map<string, Array<{ candidate: LabelCandidate; order: string }>>();
+    for (const candidate of rows) {
+      const key = JSON.stringify([candidate.scenario, candidate.arm]);
+      const stratum = strata.get(key) ?? [];
+      stratum.push({ candidate, order: shuffleKey(labeller, runId, candidate) });
+      strata.set(key, stratum);
+    }
+    const ordered = [...strata.values()].map((stratum) =>
+      stratum
+        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+        .map((entry) => entry.candidate),
+    );
+    const stratumOfTrial = new Map<string, number>();
+    ordered.forEach((stratum, index) => {
+      for (const candidate of stratum) stratumOfTrial.set(candidate.trialId, index);
+    });
+    return new LabelQueue(labeller, ordered, stratumOfTrial, rows.length);
+  }
+
+  /** The next turn to label, or undefined when every turn is labelled or skipped. */
+  next(
+    database: Database.Database,
+    skipped: ReadonlySet<string> = new Set(),
+  ): LabelCandidate | undefined {
+    const labelled = this.labelled(database);
+    const given = this.strata.map(() => 0);
+    for (const label of labelled.values()) {
+      const stratum = this.stratumOfTrial.get(label.trialId);
+      if (stratum !== undefined) given[stratum] = (given[stratum] ?? 0) + 1;
+    }
+    const byLabelsGiven = this.strata
+      .map((stratum, index) => ({ stratum, index }))
+      .sort((a, b) => (given[a.index] ?? 0) - (given[b.index] ?? 0) || a.index - b.index);
+    for (const { stratum } of byLabelsGiven) {
+      const next = stratum.find(
+        (candidate) => !labelled.has(labelKey(candidate)) && !skipped.has(labelKey(candidate)),
+      );
+      if (next) return next;
+    }
+    return undefined;
+  }
+
+  /** Judged turns of complete trials, and how many of them this labeller has labelled. */
+  progress(database: Database.Database): { labelled: number; total: number } {
+    const labelled = [...this.labelled(database).values()].filter((label) =>
+      this.stratumOfTrial.has(label.trialId),
+    ).length;
+    return { labelled, total: this.total };
+  }
+
+  private labelled(database: Database.Database): Map<string, { trialId: string }> {
+    const rows = database
+      .prepare(
+        "SELECT trial_id AS trialId, turn_index AS turnIndex FROM human_labels WHERE labeller = ?",
+      )
+      .all(this.labeller) as Array<{ trialId: string; turnIndex: number }>;
+    return new Map(rows.map((row) => [labelKey(row), row]));
+  }
 }
 
 /** The turn as a labeller sees it, or undefined when it is not a judged turn of the run. */
@@ -97,40 +143,6 @@ export function turnToLabel(
     reasoning: judged.reasoning ?? "",
     output: judged.output ?? "",
   };
-}
-
-interface Stratum {
-  scenario: string;
-  arm: string;
-}
-
-function strataByLabelsGiven(database: Database.Database, labeller: string): Stratum[] {
-  return database
-    .prepare(
-      `SELECT t.scenario_id AS scenario, t.arm AS arm, MIN(t.ordinal) AS firstOrdinal,
-         SUM(EXISTS (SELECT 1 FROM human_labels h
-           WHERE h.trial_id = u.trial_id AND h.turn_index = u.turn_index AND h.labeller = ?)) AS labelled
-       FROM turns u JOIN trials t ON t.trial_id = u.trial_id
-       WHERE u.judged = 1 AND t.status = 'complete'
-       GROUP BY t.scenario_id, t.arm
-       ORDER BY labelled, firstOrdinal`,
-    )
-    .all(labeller) as Stratum[];
-}
-
-function unlabelledInStratum(
-  database: Database.Database,
-  labeller: string,
-  stratum: Stratum,
-): LabelCandidate[] {
-  return database
-    .prepare(
-      `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, t.scenario_id AS scenario, t.arm AS arm
-       FROM turns u JOIN trials t ON t.trial_id = u.trial_id
-       WHERE u.judged = 1 AND t.status = 'complete' AND t.scenario_id = ? AND t.arm = ? AND NOT EXISTS (
-         SELECT 1 FROM human_labels h WHERE h.trial_id = u.trial_id AND h.turn_index = u.turn_index AND h.labeller = ?)`,
-    )
-    .all(stratum.scenario, stratum.arm, labeller) as LabelCandidate[];
 }
 
 function shuffleKey(labeller: string, runId: string, candidate: LabelCandidate): string {

@@ -5,6 +5,8 @@ import { type Figures, renderFigures } from "../report/charts/figures.ts";
 import { usageSummary } from "../report/usage-summary.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { runDirectories } from "../store/find-runs.ts";
+import { LabelQueue } from "../store/label-queue.ts";
+import { type RunFacets, runFacets } from "../store/run-facets.ts";
 import { DATABASE_FILE, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
 import { verdictSets } from "../store/write-verdict-set.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
@@ -28,6 +30,7 @@ const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
 export class RunCatalog {
   private readonly stores = new Map<string, RunStore>();
   private readonly analyses = new Map<string, { stamp: string; value: Promise<unknown> }>();
+  private readonly labelQueues = new Map<string, { stamp: string; queue: LabelQueue }>();
 
   constructor(readonly runsDir: string) {}
 
@@ -82,6 +85,22 @@ export class RunCatalog {
         `no verdict set "${verdictSet}" in run ${runId}; it has: ${known.join(", ") || "none"}`,
       );
     return verdictSet;
+  }
+
+  /** Rebuilt when trials finish, not when labels are added: its order ignores labels. */
+  labelQueue(runId: string, labeller: string): LabelQueue {
+    const store = this.open(runId);
+    const stamp = JSON.stringify(store.statusCounts());
+    const key = `${runId}/${labeller}`;
+    const hit = this.labelQueues.get(key);
+    if (hit?.stamp === stamp) return hit.queue;
+    const queue = LabelQueue.build(store.database, labeller, store.metadata().runId);
+    this.labelQueues.set(key, { stamp, queue });
+    return queue;
+  }
+
+  facets(runId: string): RunFacets {
+    return this.cached(runId, "facets", () => runFacets(this.open(runId).database));
   }
 
   analysis(runId: string, verdictSet: string, adjustment: PAdjustment): RunAnalysis {

@@ -5,9 +5,8 @@ import { compareRuns } from "../report/compare-runs.ts";
 import { scenarioFromData } from "../spec/load-scenario.ts";
 import { findTrials } from "../store/find-trials.ts";
 import { saveHumanLabels } from "../store/human-labels.ts";
-import { labelKey, labelProgress, nextTurnToLabel, turnToLabel } from "../store/label-queue.ts";
+import { labelKey, turnToLabel } from "../store/label-queue.ts";
 import { readTrial } from "../store/read-trials.ts";
-import { runFacets } from "../store/run-facets.ts";
 import type { RunStore } from "../store/run-store.ts";
 import {
   FIGURE_NAMES,
@@ -60,7 +59,7 @@ export function viewerApi(catalog: RunCatalog): Hono {
     const runId = context.req.param("run");
     return context.json({
       run: catalog.summary(runId),
-      facets: runFacets(catalog.open(runId).database),
+      facets: catalog.facets(runId),
     } satisfies RunFacetsAnswer);
   });
   api.get("/runs/:run/trials", (context) => context.json(trialPage(catalog, context)));
@@ -104,7 +103,7 @@ function results(catalog: RunCatalog, context: Context): RunResults {
     run: catalog.summary(runId),
     verdictSet,
     adjustment,
-    facets: runFacets(catalog.open(runId).database),
+    facets: catalog.facets(runId),
     cells: analysis.cells,
     comparisons: analysis.comparisons,
     errors: analysis.errors,
@@ -170,14 +169,16 @@ function scenarioSummary(store: RunStore, scenarioId: string): ScenarioSummary |
 }
 
 function nextLabel(catalog: RunCatalog, context: Context): LabelQueueAnswer {
-  const store = catalog.open(context.req.param("run") as string);
+  const runId = context.req.param("run") as string;
+  const store = catalog.open(runId);
   const labeller = context.req.query("labeller")?.trim();
   if (!labeller) throw new ViewerRequestError(400, "labeller: say who labels");
   const skipped = new Set((context.req.query("skip") ?? "").split(",").filter(Boolean));
-  const next = nextTurnToLabel(store.database, labeller, store.metadata().runId, skipped);
+  const queue = catalog.labelQueue(runId, labeller);
+  const next = queue.next(store.database, skipped);
   return {
     item: next ? (turnToLabel(store.database, next) ?? null) : null,
-    progress: labelProgress(store.database, labeller),
+    progress: queue.progress(store.database),
   };
 }
 
