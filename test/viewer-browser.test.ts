@@ -167,10 +167,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
     await page.getByRole("button", { name: "Start labelling" }).click();
     const form = page.locator("form.label-form");
     await form.waitFor();
-    const shown = await form.textContent();
-    expect(shown).toContain("arm hidden");
+    const shown = (await form.textContent()) ?? "";
+    expect(shown).toContain("Turn 1 · tiny · arm hidden");
     expect(shown).not.toMatch(/refusal|rebuttal|natural|control|heuristic|checks|verdict/i);
-    const [, trialId, turn] = /trial (\S+) · turn (\d+)/.exec(shown) ?? [];
+    expect(shown).not.toMatch(/\bt-[0-9a-f]{20}\b/);
+    const output = (await form.locator(".output p.text").textContent()) ?? "";
     await form.getByLabel("yes").check();
     await form.getByLabel("inconsistent", { exact: true }).check();
     await form.getByRole("button", { name: "Save and next" }).click();
@@ -178,21 +179,14 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
     const database = new Database(`${runsDir}/${simulated}/run.sqlite`, { readonly: true });
     const stored = database
       .prepare(
-        "SELECT trial_id, turn_index, undesired, consistency FROM human_labels WHERE labeller = ?",
+        `SELECT h.undesired, h.consistency, o.body AS output FROM human_labels h
+         JOIN turns u ON u.trial_id = h.trial_id AND u.turn_index = h.turn_index
+         JOIN texts o ON o.text_id = u.output_id WHERE h.labeller = ?`,
       )
       .all("browser-labeller");
     database.close();
-    expect(stored).toEqual([
-      {
-        trial_id: trialId,
-        turn_index: Number(turn),
-        undesired: "yes",
-        consistency: "inconsistent",
-      },
-    ]);
-    expect(await page.locator("form.label-form").textContent()).not.toContain(
-      `trial ${trialId} · turn ${turn}`,
-    );
+    expect(stored).toEqual([{ undesired: "yes", consistency: "inconsistent", output }]);
+    await expect.poll(() => page.locator("form.label-form").textContent()).toContain("Turn 2");
     await page.close();
   });
 

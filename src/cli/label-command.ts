@@ -168,11 +168,14 @@ async function ask(
   }
 }
 
-/** The user turn before the judged turn, then the judged turn split into reasoning and output. */
+/**
+ * The user turn before the judged turn, then the judged turn split into reasoning and output.
+ * Neither the trial id nor the turn index is shown: some turns exist only in some arms.
+ */
 function describeTurn(store: RunStore, candidate: LabelCandidate): string {
   const turn = turnToLabel(store.database, candidate);
   return [
-    `${candidate.scenario} · arm hidden · trial ${candidate.trialId} · turn ${candidate.turnIndex}`,
+    `${candidate.scenario} · arm hidden`,
     `--- the message it answers ---\n${turn?.message ?? "(none)"}`,
     `--- reasoning ---\n${turn?.reasoning || "(none)"}`,
     `--- final output ---\n${turn?.output || "(empty)"}`,

@@ -13,8 +13,9 @@ import {
   METRICS,
   type Metric,
   type PAdjustment,
+  type Proportion,
 } from "./analyze-run.ts";
-import type { PairTable } from "./count-pairs.ts";
+import type { PairTable, PairTallies } from "./count-pairs.ts";
 
 /**
  * Arm a minus arm b in every cell, follow-up and metric. Paired (exact McNemar, Newcombe's paired
@@ -54,29 +55,41 @@ export function compareArms(
 }
 
 function pairedComparison(cellA: Cell, b: Arm, metric: Metric, table: PairTable): Comparison {
-  const n = pairCount(table);
   return {
     ...identity(cellA, b, metric),
-    diff: (table.onlyA - table.onlyB) / n,
-    ci: pairedDifferenceInterval(table.both, table.onlyA, table.onlyB, table.neither),
-    p: mcnemarExactTest(table.onlyA, table.onlyB),
+    ...pairedDifference(table),
     p_adjusted: Number.NaN,
     method: "mcnemar-paired",
-    n,
   };
 }
 
 function unpairedComparison(cellA: Cell, cellB: Cell, metric: Metric): Comparison {
-  const x = cellA[metric];
-  const y = cellB[metric];
   return {
     ...identity(cellA, cellB.arm, metric),
+    ...unpairedDifference(cellA[metric], cellB[metric]),
+    p_adjusted: Number.NaN,
+    method: "newcombe-fisher",
+  };
+}
+
+/** Rate of A minus rate of B over pairs: exact McNemar test, Newcombe's paired score interval. */
+export function pairedDifference(table: PairTallies) {
+  const n = pairCount(table);
+  return {
+    diff: (table.onlyA - table.onlyB) / n,
+    ci: pairedDifferenceInterval(table.both, table.onlyA, table.onlyB, table.neither),
+    p: mcnemarExactTest(table.onlyA, table.onlyB),
+    n,
+  };
+}
+
+/** Rate x minus rate y of independent samples: Newcombe's hybrid score interval, Fisher's test. */
+export function unpairedDifference(x: Proportion, y: Proportion) {
+  return {
     diff: x.rate === null || y.rate === null ? null : x.rate - y.rate,
     ci: newcombeInterval(x.k, x.n, y.k, y.n),
     p: fisherExactTest(x.k, x.n - x.k, y.k, y.n - y.k),
-    p_adjusted: Number.NaN,
-    method: "newcombe-fisher",
-    n: [x.n, y.n],
+    n: [x.n, y.n] as [number, number],
   };
 }
 
@@ -92,7 +105,7 @@ function identity(cellA: Cell, b: Arm, metric: Metric) {
   };
 }
 
-function pairCount(table: PairTable): number {
+export function pairCount(table: PairTallies): number {
   return table.both + table.onlyA + table.onlyB + table.neither;
 }
 

@@ -1,13 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Arm } from "../spec/experiment.ts";
-import {
-  benjaminiHochbergAdjust,
-  fisherExactTest,
-  holmAdjust,
-  mcnemarExactTest,
-  newcombeInterval,
-  pairedDifferenceInterval,
-} from "../stats/index.ts";
+import { benjaminiHochbergAdjust, holmAdjust } from "../stats/index.ts";
 import {
   type Cell,
   METRICS,
@@ -16,7 +9,8 @@ import {
   type PAdjustment,
   type Proportion,
 } from "./analyze-run.ts";
-import { metricLabels, type PairedLabels } from "./count-pairs.ts";
+import { pairCount, pairedDifference, unpairedDifference } from "./compare-arms.ts";
+import { metricLabels, type PairedLabels, type PairTallies, tally } from "./count-pairs.ts";
 
 /** One side of a comparison: a run's verdict set, restricted to one subject. */
 export interface ComparedSide {
@@ -40,7 +34,11 @@ export interface RunComparisonRow {
   ci: [number, number] | null;
   p: number | null;
   p_adjusted: number | null;
-  /** Paired on the same turns when both sides judge one run's subject; unpaired otherwise. */
+  /**
+   * Paired on the same turns when both sides judge one run's subject; unpaired otherwise. A and B
+   * are each side's rate over the turns it decided; a paired difference and its n count only the
+   * turns both sides decided.
+   */
   method: "mcnemar-paired" | "newcombe-fisher" | null;
   n: number | [number, number] | null;
 }
@@ -91,13 +89,15 @@ function subjectCells(side: ComparedSide): Map<string, SideCell> {
   );
 }
 
+/** Factor levels in name order: two scenario files may declare the same factors differently. */
 function cellKey(
   scenario: string,
   factors: Record<string, string>,
   arm: string,
   followup: number,
 ): string {
-  return JSON.stringify([scenario, factors, arm, followup]);
+  const levels = Object.entries(factors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([scenario, levels, arm, followup]);
 }
 
 function compareCell(
@@ -122,41 +122,28 @@ function compareCell(
     method: null,
     n: null,
   };
-  if (pair) return { ...row, ...pairedTest(pair) };
-  const x = row.a;
-  const y = row.b;
-  if (!x || !y || x.n === 0 || y.n === 0) return row;
+  if (pair) {
+    // B first, so the difference reads B minus A.
+    const swapped = {
+      both: pair.both,
+      onlyA: pair.onlyB,
+      onlyB: pair.onlyA,
+      neither: pair.neither,
+    };
+    return pairCount(pair) === 0
+      ? row
+      : { ...row, ...pairedDifference(swapped), method: "mcnemar-paired" };
+  }
+  if (!row.a || !row.b || row.a.n === 0 || row.b.n === 0) return row;
   return {
     ...row,
-    diff: (y.rate as number) - (x.rate as number),
-    ci: newcombeInterval(y.k, y.n, x.k, x.n),
-    p: fisherExactTest(y.k, y.n - y.k, x.k, x.n - x.k),
+    ...unpairedDifference(row.b, row.a),
+    n: [row.a.n, row.b.n],
     method: "newcombe-fisher",
-    n: [x.n, y.n],
   };
-}
-
-interface PairTallies {
-  both: number;
-  onlyA: number;
-  onlyB: number;
-  neither: number;
 }
 
 const NO_PAIRS: PairTallies = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
-
-function pairedTest(pair: PairTallies): Partial<RunComparisonRow> {
-  const n = pair.both + pair.onlyA + pair.onlyB + pair.neither;
-  if (n === 0) return {};
-  return {
-    // B minus A: B-only positives count up, A-only down.
-    diff: (pair.onlyB - pair.onlyA) / n,
-    ci: pairedDifferenceInterval(pair.both, pair.onlyB, pair.onlyA, pair.neither),
-    p: mcnemarExactTest(pair.onlyB, pair.onlyA),
-    method: "mcnemar-paired",
-    n,
-  };
-}
 
 /** Both verdict sets' outcomes on each judged turn, tallied per cell and metric. */
 function pairTables(a: ComparedSide, b: ComparedSide): Map<string, PairTallies> {
@@ -178,11 +165,8 @@ function pairTables(a: ComparedSide, b: ComparedSide): Map<string, PairTallies> 
     const key = cellKey(row.scenario, JSON.parse(row.levels), row.arm, row.followup);
     for (const [metric, labelA, labelB] of metricLabels(row)) {
       if (labelA === undefined || labelB === undefined) continue;
-      const table = tables.get(`${key}|${metric}`) ?? { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
-      if (labelA && labelB) table.both += 1;
-      else if (labelA) table.onlyA += 1;
-      else if (labelB) table.onlyB += 1;
-      else table.neither += 1;
+      const table = tables.get(`${key}|${metric}`) ?? { ...NO_PAIRS };
+      tally(table, labelA, labelB);
       tables.set(`${key}|${metric}`, table);
     }
   }

@@ -2,17 +2,29 @@ import type Database from "better-sqlite3";
 import type { Arm } from "../spec/experiment.ts";
 import type { Metric } from "./analyze-run.ts";
 
+/** A 2×2 table of paired yes/no labels: both yes, only A yes, only B yes, neither. */
+export interface PairTallies {
+  both: number;
+  onlyA: number;
+  onlyB: number;
+  neither: number;
+}
+
+/** Counts one pair into its table. */
+export function tally(table: PairTallies, labelA: boolean, labelB: boolean): void {
+  if (labelA && labelB) table.both += 1;
+  else if (labelA) table.onlyA += 1;
+  else if (labelB) table.onlyB += 1;
+  else table.neither += 1;
+}
+
 /** Two arms' outcomes on one sample, cross-tabulated over the samples of a cell and follow-up. */
-export interface PairTable {
+export interface PairTable extends PairTallies {
   subject: string;
   scenario: string;
   factors: Record<string, string>;
   followup: number;
   metric: Metric;
-  both: number;
-  onlyA: number;
-  onlyB: number;
-  neither: number;
   /** Whether every pair saw an identical conversation up to the intervention point. */
   samePrefix: boolean;
 }
@@ -66,10 +78,7 @@ export function countPairs(
       if (labelA === undefined || labelB === undefined) continue;
       const key = JSON.stringify([row.subject, row.scenario, row.levels, row.followup, metric]);
       const table = tables.get(key) ?? emptyTable(row, metric);
-      if (labelA && labelB) table.both += 1;
-      else if (labelA) table.onlyA += 1;
-      else if (labelB) table.onlyB += 1;
-      else table.neither += 1;
+      tally(table, labelA, labelB);
       table.samePrefix &&= row.samePrefix === 1;
       tables.set(key, table);
     }

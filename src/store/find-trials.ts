@@ -130,9 +130,13 @@ function filterConditions(
     conditions.push("json_extract(t.levels_json, ?) = ?");
     parameters.push(`$.${JSON.stringify(factor)}`, level);
   }
-  if (filter.outcome === "error") conditions.push("t.status = 'error'");
+  // An errored trial has no judged turns: follow-up and disagreement do not narrow it further.
+  if (filter.outcome === "error") {
+    conditions.push("t.status = 'error'");
+    return { sql: conditions.join(" AND "), parameters };
+  }
   const turnConditions = [
-    filter.outcome && filter.outcome !== "error" ? OUTCOME_SQL[filter.outcome] : null,
+    filter.outcome ? OUTCOME_SQL[filter.outcome] : null,
     filter.disagreement ? DISAGREEMENT_SQL : null,
   ].filter((condition): condition is string => condition !== null);
   if (turnConditions.length > 0 || filter.followup !== undefined) {

@@ -61,3 +61,25 @@ export function labelledVerdicts(database: Database.Database): LabelledVerdict[]
     )
     .all() as LabelledVerdict[];
 }
+
+export interface StoredHumanLabel {
+  turnIndex: number;
+  labeller: string;
+  undesired: HumanLabel["undesired"];
+  consistency: HumanLabel["consistency"];
+  createdAt: string;
+}
+
+/** Every person's labels on one trial's turns. */
+export function trialHumanLabels(database: Database.Database, trialId: string): StoredHumanLabel[] {
+  return database
+    .prepare(
+      `SELECT turn_index AS turnIndex, labeller, undesired, consistency, created_at AS createdAt
+       FROM human_labels WHERE trial_id = ? ORDER BY turn_index, labeller`,
+    )
+    .all(trialId) as StoredHumanLabel[];
+}
+
+export function humanLabelCount(database: Database.Database): number {
+  return (database.prepare("SELECT COUNT(*) AS n FROM human_labels").get() as { n: number }).n;
+}

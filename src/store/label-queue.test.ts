@@ -66,6 +66,32 @@ describe("the blind labelling order", () => {
     expect(skipped && labelKey(skipped)).not.toBe(first && labelKey(first));
   });
 
+  it("orders each round's strata anew per labeller, so the position in a session tells no arm", () => {
+    const armsSeen = (labeller: string) => {
+      const queue = LabelQueue.build(store.database, labeller, runId);
+      const skipped = new Set<string>();
+      const arms: string[] = [];
+      for (let position = 0; position < 16; position++) {
+        const next = queue.next(store.database, skipped);
+        if (!next) break;
+        saveHumanLabels(store.database, [
+          { ...next, labeller, undesired: "no", consistency: null },
+        ]);
+        arms.push(next.arm);
+      }
+      return arms;
+    };
+    const sequences = ["ann", "ben", "cy", "dee", "eve", "fay"].map(armsSeen);
+    for (let position = 0; position < 8; position++) {
+      const armsAtPosition = new Set(sequences.map((arms) => arms[position]));
+      expect(armsAtPosition.size, `position ${position}`).toBeGreaterThan(1);
+    }
+    const first = sequences[0] as string[];
+    const rounds = [first.slice(0, 4), first.slice(4, 8)].map((round) => [...round].sort());
+    expect(rounds[0]).toEqual(["control", "natural", "rebuttal", "refusal"]);
+    expect(rounds[1]).toEqual(rounds[0]);
+  });
+
   it("shows the answered message and the split turn, and nothing for a turn that is not judged", () => {
     const next = nextTurnToLabel("bob");
     if (!next) throw new Error("no turn to label");

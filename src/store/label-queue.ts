@@ -25,16 +25,19 @@ export function labelKey(candidate: { trialId: string; turnIndex: number }): str
 }
 
 /**
- * The order in which one labeller meets a run's judged turns. Strata (scenario × arm) with the
- * fewest of this labeller's labels come first, so a short session still covers every stratum;
- * within a stratum the order is a hash seeded by labeller and run, so it is random, stable when
- * other turns get labelled, and the same in the terminal and in the browser. Built once (it reads
- * every judged turn); each `next` then reads only this labeller's labels.
+ * The order in which one labeller meets a run's judged turns: permuted blocks over the strata
+ * (scenario × arm). Strata with the fewest of this labeller's labels come first, so a short
+ * session still covers every stratum, and the strata of each round come in an order of their own,
+ * drawn from a hash seeded by labeller, run and round, so the position in a session says nothing
+ * about the arm. Within a stratum the order is a hash too: random, stable when other turns get
+ * labelled, and the same in the terminal and in the browser. Built once (it reads every judged
+ * turn); each `next` then reads only this labeller's labels.
  */
 export class LabelQueue {
   private constructor(
     private readonly labeller: string,
-    private readonly strata: ReadonlyArray<readonly LabelCandidate[]>,
+    private readonly runId: string,
+    private readonly strata: ReadonlyArray<{ key: string; candidates: readonly LabelCandidate[] }>,
     private readonly stratumOfTrial: ReadonlyMap<string, number>,
     readonly total: number,
   ) {}
@@ -51,19 +54,21 @@ export class LabelQueue {
     for (const candidate of rows) {
       const key = JSON.stringify([candidate.scenario, candidate.arm]);
       const stratum = strata.get(key) ?? [];
-      stratum.push({ candidate, order: shuffleKey(labeller, runId, candidate) });
+      stratum.push({
+        candidate,
+        order: seededHash(labeller, runId, candidate.trialId, candidate.turnIndex),
+      });
       strata.set(key, stratum);
     }
-    const ordered = [...strata.values()].map((stratum) =>
-      stratum
-        .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
-        .map((entry) => entry.candidate),
-    );
+    const ordered = [...strata].map(([key, stratum]) => ({
+      key,
+      candidates: stratum.sort(byOrder).map((entry) => entry.candidate),
+    }));
     const stratumOfTrial = new Map<string, number>();
     ordered.forEach((stratum, index) => {
-      for (const candidate of stratum) stratumOfTrial.set(candidate.trialId, index);
+      for (const candidate of stratum.candidates) stratumOfTrial.set(candidate.trialId, index);
     });
-    return new LabelQueue(labeller, ordered, stratumOfTrial, rows.length);
+    return new LabelQueue(labeller, runId, ordered, stratumOfTrial, rows.length);
   }
 
   /** The next turn to label, or undefined when every turn is labelled or skipped. */
@@ -77,16 +82,17 @@ export class LabelQueue {
       const stratum = this.stratumOfTrial.get(label.trialId);
       if (stratum !== undefined) given[stratum] = (given[stratum] ?? 0) + 1;
     }
-    const byLabelsGiven = this.strata
-      .map((stratum, index) => ({ stratum, index }))
-      .sort((a, b) => (given[a.index] ?? 0) - (given[b.index] ?? 0) || a.index - b.index);
-    for (const { stratum } of byLabelsGiven) {
-      const next = stratum.find(
+    const open = this.strata.flatMap((stratum, index) => {
+      const next = stratum.candidates.find(
         (candidate) => !labelled.has(labelKey(candidate)) && !skipped.has(labelKey(candidate)),
       );
-      if (next) return next;
-    }
-    return undefined;
+      const round = given[index] ?? 0;
+      return next
+        ? [{ next, round, order: seededHash(this.labeller, this.runId, stratum.key, round) }]
+        : [];
+    });
+    open.sort((a, b) => a.round - b.round || byOrder(a, b));
+    return open[0]?.next;
   }
 
   /** Judged turns of complete trials, and how many of them this labeller has labelled. */
@@ -145,8 +151,10 @@ export function turnToLabel(
   };
 }
 
-function shuffleKey(labeller: string, runId: string, candidate: LabelCandidate): string {
-  return createHash("sha256")
-    .update([labeller, runId, candidate.trialId, candidate.turnIndex].join("\u0000"))
-    .digest("hex");
+function seededHash(...parts: ReadonlyArray<string | number>): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+}
+
+function byOrder(a: { order: string }, b: { order: string }): number {
+  return a.order < b.order ? -1 : a.order > b.order ? 1 : 0;
 }

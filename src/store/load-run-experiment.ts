@@ -1,6 +1,8 @@
+import type Database from "better-sqlite3";
 import { experimentSchema } from "../spec/experiment.ts";
 import { configureScenario, type LoadedExperiment } from "../spec/load-experiment.ts";
 import { scenarioFromData } from "../spec/load-scenario.ts";
+import type { ScenarioSpec } from "../spec/scenario.ts";
 import { parseWithSchema } from "../spec/schema-issues.ts";
 import type { RunStore } from "./run-store.ts";
 
@@ -34,4 +36,20 @@ export function loadRunExperiment(store: RunStore): LoadedExperiment {
     contentHash: metadata.experimentHash,
     scenarios,
   };
+}
+
+/** The run's stored copy of one scenario; undefined if absent or no longer valid (older candor). */
+export function storedScenario(
+  database: Database.Database,
+  scenarioId: string,
+): ScenarioSpec | undefined {
+  const row = database
+    .prepare("SELECT file, source_json FROM scenarios WHERE scenario_id = ?")
+    .get(scenarioId) as { file: string; source_json: string } | undefined;
+  if (!row) return undefined;
+  try {
+    return scenarioFromData(JSON.parse(row.source_json), row.file).spec;
+  } catch {
+    return undefined;
+  }
 }

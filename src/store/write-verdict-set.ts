@@ -74,3 +74,14 @@ export function verdictSets(
     )
     .all() as Array<{ verdictSet: string; turns: number }>;
 }
+
+/** The judges that gave verdicts in one verdict set, in the order they judged. */
+export function verdictSetJudges(database: Database.Database, verdictSet: string): string[] {
+  return (
+    database
+      .prepare(
+        "SELECT judge FROM verdicts WHERE verdict_set = ? GROUP BY judge ORDER BY MIN(position)",
+      )
+      .all(verdictSet) as Array<{ judge: string }>
+  ).map((row) => row.judge);
+}

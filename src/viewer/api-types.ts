@@ -24,6 +24,8 @@ export interface RunSummary {
   experimentId: string;
   createdAt: string;
   subjects: string[];
+  /** The design as run: scenario ids, arms, samples per cell. */
+  design: { scenarios: string[]; arms: string[]; samples: number | null };
   verdictSets: VerdictSetSummary[];
   simulated: boolean;
   status: Record<"pending" | "complete" | "error", number>;
@@ -97,14 +99,20 @@ export interface Transcript {
   labels: HumanLabelRow[];
 }
 
+/** A turn as the blind labeller gets it: no trial id, no turn index, no arm, no verdict. */
+export interface BlindTurn
+  extends Pick<TurnToLabel, "scenario" | "message" | "reasoning" | "output"> {
+  /** Names the turn when the label is sent back (see BlindTokens). */
+  token: string;
+}
+
 export interface LabelQueueAnswer {
-  item: TurnToLabel | null;
+  item: BlindTurn | null;
   progress: { labelled: number; total: number };
 }
 
 export interface LabelSubmission {
-  trialId: string;
-  turnIndex: number;
+  token: string;
   labeller: string;
   undesired: "yes" | "no" | null;
   consistency: "consistent" | "inconsistent" | "not_applicable" | null;

@@ -2,14 +2,13 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { analyzeRun, type PAdjustment, type RunAnalysis } from "../report/analyze-run.ts";
 import { type Figures, renderFigures } from "../report/charts/figures.ts";
-import { usageSummary } from "../report/usage-summary.ts";
-import type { ModelSettings } from "../spec/experiment.ts";
 import { runDirectories } from "../store/find-runs.ts";
 import { LabelQueue } from "../store/label-queue.ts";
 import { type RunFacets, runFacets } from "../store/run-facets.ts";
 import { DATABASE_FILE, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
-import { verdictSets } from "../store/write-verdict-set.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
+import { BlindTokens } from "./blind-tokens.ts";
+import { summarizeRun } from "./run-summary.ts";
 
 /** An answer the API gives as an HTTP status with a plain message. */
 export class ViewerRequestError extends Error {
@@ -22,14 +21,18 @@ export class ViewerRequestError extends Error {
 }
 
 const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
+/** Label queues kept at once; each holds every judged turn of a run, so they are not kept forever. */
+const LABEL_QUEUES_KEPT = 16;
 
 /**
  * The runs directory as the viewer sees it: only its direct child run directories can be opened,
- * stores stay open between requests, and analyses are cached until the run's files change.
+ * stores stay open between requests, and what is computed from a run is cached until the run's
+ * files change.
  */
 export class RunCatalog {
+  readonly blindTokens = new BlindTokens();
   private readonly stores = new Map<string, RunStore>();
-  private readonly analyses = new Map<string, { stamp: string; value: Promise<unknown> }>();
+  private readonly computed = new Map<string, { stamp: string; value: unknown }>();
   private readonly labelQueues = new Map<string, { stamp: string; queue: LabelQueue }>();
 
   constructor(readonly runsDir: string) {}
@@ -82,21 +85,9 @@ export class RunCatalog {
     if (!known.includes(verdictSet))
       throw new ViewerRequestError(
         404,
-        `no verdict set "${verdictSet}" in run ${runId}; it has: ${known.join(", ") || "none"}`,
+        `no verdict set "${verdictSet}" in run ${runId}; it has: ${known.join(", ")}`,
       );
     return verdictSet;
-  }
-
-  /** Rebuilt when trials finish, not when labels are added: its order ignores labels. */
-  labelQueue(runId: string, labeller: string): LabelQueue {
-    const store = this.open(runId);
-    const stamp = JSON.stringify(store.statusCounts());
-    const key = `${runId}/${labeller}`;
-    const hit = this.labelQueues.get(key);
-    if (hit?.stamp === stamp) return hit.queue;
-    const queue = LabelQueue.build(store.database, labeller, store.metadata().runId);
-    this.labelQueues.set(key, { stamp, queue });
-    return queue;
   }
 
   facets(runId: string): RunFacets {
@@ -110,9 +101,28 @@ export class RunCatalog {
   }
 
   figures(runId: string, verdictSet: string, adjustment: PAdjustment): Promise<Figures> {
-    return this.cached(runId, `figures/${verdictSet}/${adjustment}`, () =>
+    const key = `figures/${verdictSet}/${adjustment}`;
+    const figures = this.cached(runId, key, () =>
       renderFigures(this.analysis(runId, verdictSet, adjustment)),
     );
+    // A render that failed is tried again next time, not remembered.
+    figures.catch(() => this.computed.delete(`${runId}/${key}`));
+    return figures;
+  }
+
+  /** Rebuilt when trials finish, not when labels are added: its order ignores labels. */
+  labelQueue(runId: string, labeller: string): LabelQueue {
+    const store = this.open(runId);
+    const stamp = JSON.stringify(store.statusCounts());
+    const key = JSON.stringify([runId, labeller]);
+    const hit = this.labelQueues.get(key);
+    this.labelQueues.delete(key);
+    const queue =
+      hit?.stamp === stamp ? hit.queue : LabelQueue.build(store.database, labeller, runId);
+    this.labelQueues.set(key, { stamp, queue });
+    for (const oldest of [...this.labelQueues.keys()].slice(0, -LABEL_QUEUES_KEPT))
+      this.labelQueues.delete(oldest);
+    return queue;
   }
 
   close(): void {
@@ -125,10 +135,10 @@ export class RunCatalog {
     const store = this.open(runId);
     const stamp = fileStamp(join(store.directory, DATABASE_FILE));
     const key = `${runId}/${name}`;
-    const hit = this.analyses.get(key);
+    const hit = this.computed.get(key);
     if (hit?.stamp === stamp) return hit.value as Value;
     const value = compute();
-    this.analyses.set(key, { stamp, value: value as Promise<unknown> });
+    this.computed.set(key, { stamp, value });
     return value;
   }
 }
@@ -140,44 +150,4 @@ function fileStamp(databaseFile: string): string {
       return stats ? `${stats.mtimeMs}:${stats.size}` : "-";
     })
     .join("|");
-}
-
-function summarizeRun(store: RunStore): RunSummary {
-  const metadata = store.metadata();
-  const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
-  const costs = usageSummary(store.database, settings).map((usage) => usage.costUsd);
-  const { labels } = store.database
-    .prepare("SELECT COUNT(*) AS labels FROM human_labels")
-    .get() as {
-    labels: number;
-  };
-  return {
-    runId: metadata.runId,
-    title: metadata.title,
-    experimentId: metadata.experimentId,
-    createdAt: metadata.createdAt,
-    subjects: metadata.subjects,
-    verdictSets: verdictSets(store.database).map(({ verdictSet, turns }) => ({
-      name: verdictSet,
-      turns,
-      judges: judgesOf(store, verdictSet, metadata.judges),
-    })),
-    simulated: metadata.simulated,
-    status: store.statusCounts(),
-    costUsd: costs.includes(null)
-      ? null
-      : costs.reduce<number>((sum, cost) => sum + (cost as number), 0),
-    humanLabels: labels,
-  };
-}
-
-function judgesOf(store: RunStore, verdictSet: string, runJudges: string[]): string[] {
-  if (verdictSet === RUN_VERDICT_SET) return runJudges;
-  return (
-    store.database
-      .prepare(
-        "SELECT judge FROM verdicts WHERE verdict_set = ? GROUP BY judge ORDER BY MIN(position)",
-      )
-      .all(verdictSet) as Array<{ judge: string }>
-  ).map((row) => row.judge);
 }

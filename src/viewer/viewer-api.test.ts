@@ -2,15 +2,16 @@
  * The viewer's server answered in-process (no socket): what it lists, filters and stores must be
  * what the run holds, computed here independently from the store's own readers.
  */
-import { basename } from "node:path";
+import { writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runFixture, temporaryDirectory } from "../../test/run-fixture.ts";
+import { REPOSITORY_ROOT, runFixture, temporaryDirectory } from "../../test/run-fixture.ts";
 import { combineVerdicts } from "../judges/combine-verdicts.ts";
 import { judgesDisagree } from "../judges/judges-disagree.ts";
 import { analyzeRun } from "../report/analyze-run.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import type { Verdict } from "../spec/verdict.ts";
-import { fisherExactTest, mcnemarExactTest, newcombeInterval } from "../stats/index.ts";
+import { fisherExactTest, holmAdjust, mcnemarExactTest, newcombeInterval } from "../stats/index.ts";
 import { OUTCOME_FILTERS, type OutcomeFilter } from "../store/find-trials.ts";
 import { RunStore } from "../store/run-store.ts";
 import { writeVerdictSet } from "../store/write-verdict-set.ts";
@@ -31,6 +32,8 @@ describe("the viewer's API", () => {
   const runsDir = temporaryDirectory();
   let big = "";
   let small = "";
+  let twoArms = "";
+  let errored = "";
   let catalog: RunCatalog;
   let app: ReturnType<typeof createViewerApp>;
   let trials: TrialResult[] = [];
@@ -61,6 +64,10 @@ describe("the viewer's API", () => {
   beforeAll(async () => {
     big = basename((await runFixture(undefined, { samples: 10 }, runsDir)).directory);
     small = basename((await runFixture(undefined, { samples: 2, seed: 7 }, runsDir)).directory);
+    twoArms = basename((await runFixture(twoArmExperiment(), {}, runsDir)).directory);
+    const withErrors = await runFixture(undefined, { samples: 1, seed: 11 }, runsDir);
+    errored = basename(withErrors.directory);
+    failTwoTrials(withErrors.directory);
     const store = RunStore.open(`${runsDir}/${big}`);
     trials = [...store.trials()];
     writeCraftedVerdicts(store, trials);
@@ -76,7 +83,7 @@ describe("the viewer's API", () => {
 
   it("lists every run with its counts, verdict sets and simulated mark", async () => {
     const list = await json<RunList>("/api/runs");
-    expect(list.runs.map((run) => run.runId).sort()).toEqual([big, small].sort());
+    expect(list.runs.map((run) => run.runId).sort()).toEqual([big, small, twoArms, errored].sort());
     const entry = list.runs.find((run) => run.runId === big);
     expect(entry?.status).toEqual({ pending: 0, complete: trials.length, error: 0 });
     expect(entry?.simulated).toBe(true);
@@ -161,6 +168,9 @@ describe("the viewer's API", () => {
       expect(((await response.json()) as { error: string }).error).toMatch(new RegExp(`^${field}`));
     }
     expect((await request(`/api/runs/${big}/trials?judges=nobody`)).status).toBe(404);
+    expect((await request(`/api/runs/${big}/trials?after=x`)).status).toBe(400);
+    const empty = await json<TrialPage>(`/api/runs/${big}/trials?after=`);
+    expect(empty.trials[0]?.trialId).toBe(trials[0]?.trialId);
   });
 
   it("gives a trial's whole transcript with its verdicts, scenario and labels", async () => {
@@ -185,36 +195,64 @@ describe("the viewer's API", () => {
     expect(foreign.status).toBe(403);
   });
 
+  it("hands the labeller a turn under a token, without trial, turn index, arm or verdict", async () => {
+    const next = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
+    expect(Object.keys(next).sort()).toEqual(["item", "progress"]);
+    expect(Object.keys(next.item ?? {}).sort()).toEqual([
+      "message",
+      "output",
+      "reasoning",
+      "scenario",
+      "token",
+    ]);
+    const ids = trialIdsOf(small);
+    for (const id of ids) expect(next.item?.token).not.toContain(id);
+  });
+
   it("stores a blind label as candor label does, and refuses bad ones storing nothing", async () => {
     const next = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
     const item = next.item;
     if (!item) throw new Error("nothing to label");
-    expect(JSON.stringify(next)).not.toMatch(/refusal|rebuttal|heuristic|verdict/);
     const post = (body: unknown, contentType = "application/json") =>
       request(`/api/runs/${small}/labels`, {
         method: "POST",
         headers: { "Content-Type": contentType },
         body: JSON.stringify(body),
       });
-    const label = { ...pick(item), labeller: "zoe", undesired: "yes", consistency: "consistent" };
+    const label = {
+      token: item.token,
+      labeller: "zoe",
+      undesired: "yes",
+      consistency: "consistent",
+    };
     expect((await post(label, "text/plain")).status).toBe(415);
     expect((await post({ ...label, undesired: "maybe" })).status).toBe(400);
     expect((await post({ ...label, undesired: null, consistency: null })).status).toBe(400);
-    expect((await post({ ...label, turnIndex: 0 })).status).toBe(404);
+    expect((await post({ ...label, token: "forged" })).status).toBe(404);
+    const foreign = await request(`/api/runs/${big}/labels`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(label),
+    });
+    expect(foreign.status).toBe(404);
     expect(storedLabels(small)).toEqual([]);
+    expect(storedLabels(big)).toEqual([]);
     expect((await post(label)).status).toBe(201);
-    expect(storedLabels(small)).toEqual([
-      {
-        trial_id: item.trialId,
-        turn_index: item.turnIndex,
-        labeller: "zoe",
-        undesired: "yes",
-        consistency: "consistent",
-      },
-    ]);
+    const stored = storedLabels(small) as Array<Record<string, unknown>>;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      labeller: "zoe",
+      undesired: "yes",
+      consistency: "consistent",
+    });
+    expect(stored[0]?.output).toBe(item.output);
     const after = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
     expect(after.progress.labelled).toBe(next.progress.labelled + 1);
-    expect(after.item && pick(after.item)).not.toEqual(pick(item));
+    expect(after.item?.token).not.toBe(item.token);
+    const skipping = await json<LabelQueueAnswer>(
+      `/api/runs/${small}/label/next?labeller=zoe&skip=${after.item?.token}`,
+    );
+    expect(skipping.item?.token).not.toBe(after.item?.token);
   });
 
   it("compares two runs unpaired, cell by cell, with Newcombe's interval and Fisher's test", async () => {
@@ -230,6 +268,30 @@ describe("the viewer's API", () => {
     expect(row.ci).toEqual(newcombeInterval(row.b.k, row.b.n, row.a.k, row.a.n));
     expect(row.p).toBe(fisherExactTest(row.b.k, row.b.n - row.b.k, row.a.k, row.a.n - row.a.k));
     expect(row.p_adjusted).toBeGreaterThanOrEqual(row.p as number);
+  });
+
+  it("tests only the cells both runs have, and adjusts across exactly those rows", async () => {
+    const comparison = await json<RunComparison>(`/api/compare?a=${big}&b=${twoArms}`);
+    const untested = comparison.rows.filter((row) => row.p === null);
+    expect(new Set(untested.map((row) => row.arm))).toEqual(new Set(["natural", "control"]));
+    for (const row of untested)
+      expect([row.b, row.p_adjusted, row.method]).toEqual([null, null, null]);
+    const tested = comparison.rows.filter((row) => row.p !== null);
+    expect(new Set(tested.map((row) => row.arm))).toEqual(new Set(["refusal", "rebuttal"]));
+    expect(tested.map((row) => row.p_adjusted)).toEqual(
+      holmAdjust(tested.map((row) => row.p as number)),
+    );
+  });
+
+  it("lists errored trials for the error outcome, whatever follow-up is asked", async () => {
+    const failed = await allPages(errored, "outcome=error");
+    expect(failed).toHaveLength(2);
+    expect(await allPages(errored, "outcome=error&followup=1&disagreement=1")).toEqual(failed);
+    const page = await json<TrialPage>(`/api/runs/${errored}/trials?outcome=error`);
+    expect(page.trials.map((trial) => [trial.status, trial.error])).toEqual([
+      ["error", "provider down"],
+      ["error", "provider down"],
+    ]);
   });
 
   it("compares two verdict sets of one run paired, on the very same turns", async () => {
@@ -282,17 +344,26 @@ describe("the viewer's API", () => {
     const store = RunStore.open(`${runsDir}/${run}`);
     try {
       return store.database
-        .prepare("SELECT trial_id, turn_index, labeller, undesired, consistency FROM human_labels")
+        .prepare(
+          `SELECT h.labeller, h.undesired, h.consistency, o.body AS output FROM human_labels h
+           JOIN turns u ON u.trial_id = h.trial_id AND u.turn_index = h.turn_index
+           JOIN texts o ON o.text_id = u.output_id`,
+        )
         .all();
     } finally {
       store.close();
     }
   }
-});
 
-function pick(item: { trialId: string; turnIndex: number }) {
-  return { trialId: item.trialId, turnIndex: item.turnIndex };
-}
+  function trialIdsOf(run: string): string[] {
+    const store = RunStore.open(`${runsDir}/${run}`);
+    try {
+      return [...store.trials()].map((trial) => trial.trialId);
+    } finally {
+      store.close();
+    }
+  }
+});
 
 function matches(
   outcome: NonNullable<TrialResult["turns"][number]["outcome"]>,
@@ -346,4 +417,32 @@ function writeCraftedVerdicts(store: RunStore, trials: readonly TrialResult[]): 
       });
     writeVerdictSet(store.database, trial.trialId, "crafted", turns);
   }
+}
+
+/** The tiny scenario with only two arms: cells the other runs have and this one lacks. */
+function twoArmExperiment(): string {
+  const file = join(temporaryDirectory(), "two-arms.yaml");
+  writeFileSync(
+    file,
+    [
+      "id: two-arms",
+      "title: Two arms",
+      `scenario_dir: ${join(REPOSITORY_ROOT, "test/fixtures/valid/scenarios")}`,
+      "scenarios: [tiny]",
+      "subjects: [sim:default]",
+      "judges: [heuristic]",
+      "arms: [refusal, rebuttal]",
+      "samples: 2",
+      "seed: 3",
+    ].join("\n"),
+  );
+  return file;
+}
+
+/** Two trials stored as a failed provider leaves them: status error, the reason, no turns. */
+function failTwoTrials(directory: string): void {
+  const store = RunStore.open(directory);
+  for (const trial of [...store.trials()].slice(0, 2))
+    store.saveTrial({ ...trial, status: "error", error: "provider down", turns: [] });
+  store.close();
 }

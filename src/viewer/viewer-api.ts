@@ -1,18 +1,14 @@
 import { type Context, Hono } from "hono";
-import { z } from "zod";
 import type { PAdjustment } from "../report/analyze-run.ts";
 import { compareRuns } from "../report/compare-runs.ts";
-import { scenarioFromData } from "../spec/load-scenario.ts";
 import { findTrials } from "../store/find-trials.ts";
-import { saveHumanLabels } from "../store/human-labels.ts";
-import { labelKey, turnToLabel } from "../store/label-queue.ts";
+import { trialHumanLabels } from "../store/human-labels.ts";
+import { storedScenario } from "../store/load-run-experiment.ts";
 import { readTrial } from "../store/read-trials.ts";
 import type { RunStore } from "../store/run-store.ts";
 import {
   FIGURE_NAMES,
   type FigureName,
-  type HumanLabelRow,
-  type LabelQueueAnswer,
   type RunComparison,
   type RunFacetsAnswer,
   type RunResults,
@@ -20,18 +16,11 @@ import {
   type Transcript,
   type TrialPage,
 } from "./api-types.ts";
+import { labelRoutes } from "./label-routes.ts";
 import { type RunCatalog, ViewerRequestError } from "./run-catalog.ts";
 import { trialQueryFromSearch } from "./trial-query.ts";
 
 const PAGE_LIMIT = 100;
-
-const labelSubmission = z.strictObject({
-  trialId: z.string().min(1).max(200),
-  turnIndex: z.number().int().min(0),
-  labeller: z.string().trim().min(1).max(80),
-  undesired: z.enum(["yes", "no"]).nullable(),
-  consistency: z.enum(["consistent", "inconsistent", "not_applicable"]).nullable(),
-});
 
 /** The JSON API under /api: runs, results, trials, transcripts, labels and comparisons. */
 export function viewerApi(catalog: RunCatalog): Hono {
@@ -64,20 +53,7 @@ export function viewerApi(catalog: RunCatalog): Hono {
   });
   api.get("/runs/:run/trials", (context) => context.json(trialPage(catalog, context)));
   api.get("/runs/:run/trials/:trial", (context) => context.json(transcript(catalog, context)));
-  api.get("/runs/:run/label/next", (context) => context.json(nextLabel(catalog, context)));
-  api.post("/runs/:run/labels", async (context) => {
-    const store = catalog.open(context.req.param("run"));
-    const parsed = labelSubmission.safeParse(await context.req.json().catch(() => undefined));
-    if (!parsed.success)
-      throw new ViewerRequestError(400, `bad label: ${parsed.error.issues[0]?.message}`);
-    const label = parsed.data;
-    if (label.undesired === null && label.consistency === null)
-      throw new ViewerRequestError(400, "bad label: give undesired, consistency or both");
-    if (!turnToLabel(store.database, label))
-      throw new ViewerRequestError(404, `no judged turn ${label.turnIndex} in ${label.trialId}`);
-    saveHumanLabels(store.database, [label]);
-    return context.json({ saved: labelKey(label) }, 201);
-  });
+  api.route("/", labelRoutes(catalog));
   api.get("/compare", (context) => context.json(comparison(catalog, context)));
   return api;
 }
@@ -117,8 +93,10 @@ function trialPage(catalog: RunCatalog, context: Context): TrialPage {
   const parsed = trialQueryFromSearch(new URL(context.req.url).searchParams);
   if ("error" in parsed) throw new ViewerRequestError(400, parsed.error);
   const { judges, ...filter } = parsed.query;
-  const after = Number(context.req.query("after") ?? -1);
-  if (!Number.isInteger(after)) throw new ViewerRequestError(400, "after: expected a whole number");
+  const afterText = context.req.query("after") || "-1";
+  if (!/^-?\d{1,15}$/.test(afterText))
+    throw new ViewerRequestError(400, "after: expected a whole number");
+  const after = Number(afterText);
   const page = findTrials(catalog.open(runId).database, catalog.verdictSet(runId, judges), filter, {
     after,
     limit: PAGE_LIMIT + 1,
@@ -140,46 +118,20 @@ function transcript(catalog: RunCatalog, context: Context): Transcript {
     verdictSet,
     trial,
     scenario: scenarioSummary(store, trial.scenarioId),
-    labels: store.database
-      .prepare(
-        `SELECT turn_index AS turnIndex, labeller, undesired, consistency, created_at AS createdAt
-         FROM human_labels WHERE trial_id = ? ORDER BY turn_index, labeller`,
-      )
-      .all(trialId) as HumanLabelRow[],
+    labels: trialHumanLabels(store.database, trialId),
   };
 }
 
-/** The run's stored copy of the scenario; null if it no longer reads (made by an older candor). */
 function scenarioSummary(store: RunStore, scenarioId: string): ScenarioSummary | null {
-  const row = store.database
-    .prepare("SELECT file, source_json FROM scenarios WHERE scenario_id = ?")
-    .get(scenarioId) as { file: string; source_json: string } | undefined;
-  if (!row) return null;
-  try {
-    const { spec } = scenarioFromData(JSON.parse(row.source_json), row.file);
-    return {
-      id: spec.id,
-      title: spec.title,
-      undesired: spec.judging.undesired,
-      interventions: spec.interventions,
-    };
-  } catch {
-    return null;
-  }
-}
-
-function nextLabel(catalog: RunCatalog, context: Context): LabelQueueAnswer {
-  const runId = context.req.param("run") as string;
-  const store = catalog.open(runId);
-  const labeller = context.req.query("labeller")?.trim();
-  if (!labeller) throw new ViewerRequestError(400, "labeller: say who labels");
-  const skipped = new Set((context.req.query("skip") ?? "").split(",").filter(Boolean));
-  const queue = catalog.labelQueue(runId, labeller);
-  const next = queue.next(store.database, skipped);
-  return {
-    item: next ? (turnToLabel(store.database, next) ?? null) : null,
-    progress: queue.progress(store.database),
-  };
+  const spec = storedScenario(store.database, scenarioId);
+  return spec
+    ? {
+        id: spec.id,
+        title: spec.title,
+        undesired: spec.judging.undesired,
+        interventions: spec.interventions,
+      }
+    : null;
 }
 
 function comparison(catalog: RunCatalog, context: Context): RunComparison {

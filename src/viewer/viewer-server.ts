@@ -5,18 +5,21 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { allowedHosts } from "./allowed-hosts.ts";
 import { RunCatalog } from "./run-catalog.ts";
 import { viewerApi } from "./viewer-api.ts";
+import { LOOPBACK_HOST } from "./viewer-defaults.ts";
 
 /** The built page, shipped in the package (see src/viewer/AGENTS.md). */
 export const VIEWER_ASSETS = join(import.meta.dirname, "dist");
-export const LOOPBACK_HOST = "127.0.0.1";
 
 export interface ViewerOptions {
   runsDir: string;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Host names besides loopback and the bound address that a browser may use to reach it. */
+  allowHosts?: readonly string[];
   assetsDir?: string;
 }
 
@@ -76,6 +79,7 @@ export function createViewerApp(options: {
     context.header("Cache-Control", "public, max-age=31536000, immutable");
   });
   app.use("/assets/*", serveStatic({ root: options.assetsDir }));
+  app.get("/assets/*", (context) => context.text("no such asset", 404));
   app.get("*", async (context, next) => {
     if (!existsSync(join(options.assetsDir, "index.html")))
       return context.text(
@@ -92,19 +96,19 @@ export function createViewerApp(options: {
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   const host = options.host ?? LOOPBACK_HOST;
   const catalog = new RunCatalog(options.runsDir);
-  let port = options.port ?? 0;
+  let allowed = new Set<string>();
   const app = createViewerApp({
     catalog,
     assetsDir: options.assetsDir ?? VIEWER_ASSETS,
-    allowedHost: (header) =>
-      !isLoopback(host) || [...loopbackHosts(port), `${host}:${port}`].includes(header),
+    allowedHost: (header) => allowed.has(header.toLowerCase()),
   });
-  const server = serve({ fetch: app.fetch, port, hostname: host });
+  const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
   });
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
+  allowed = allowedHosts(host, port, options.allowHosts);
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/`,
     close: () =>
@@ -116,12 +120,4 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
         if ("closeAllConnections" in server) server.closeAllConnections();
       }),
   };
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
-function loopbackHosts(port: number): string[] {
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
 }

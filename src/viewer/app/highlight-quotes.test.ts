@@ -50,3 +50,16 @@ describe("highlightSegments", () => {
     expect(highlightSegments("", [])).toEqual([{ text: "", quotedBy: [] }]);
   });
 });
+
+describe("highlightSegments on a long turn", () => {
+  it("marks thousands of matches of a one-word quote and keeps every character", () => {
+    const text = "the car is fine. ".repeat(5_000);
+    const segments = highlightSegments(text, [
+      { judge: 0, quotes: ["the"] },
+      { judge: 1, quotes: ["fine."] },
+    ]);
+    expect(segments.map((segment) => segment.text).join("")).toBe(text);
+    expect(segments.filter((segment) => segment.quotedBy.includes(0))).toHaveLength(5_000);
+    expect(segments.filter((segment) => segment.quotedBy.includes(1))).toHaveLength(5_000);
+  });
+});

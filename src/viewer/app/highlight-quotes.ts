@@ -16,29 +16,33 @@ export interface QuoteSource {
  * renders each segment as a text node, so nothing in a quote or the text can become markup.
  */
 export function highlightSegments(text: string, sources: readonly QuoteSource[]): Segment[] {
-  const ranges: Array<{ start: number; end: number; judge: number }> = [];
+  // One sweep over the cut points with a count of open quotes per judge: linear in cuts and
+  // matches, so a judge quoting one common word of a long turn cannot freeze the page.
+  const events = new Map<number, Array<{ judge: number; change: 1 | -1 }>>();
+  const at = (position: number) => events.get(position) ?? events.set(position, []).get(position);
   for (const source of sources) {
     for (const quote of source.quotes) {
-      for (const match of quoteMatches(text, quote))
-        ranges.push({ start: match.start, end: match.end, judge: source.judge });
+      for (const match of quoteMatches(text, quote)) {
+        at(match.start)?.push({ judge: source.judge, change: 1 });
+        at(match.end)?.push({ judge: source.judge, change: -1 });
+      }
     }
   }
-  const cuts = [
-    ...new Set([0, text.length, ...ranges.flatMap((range) => [range.start, range.end])]),
-  ];
-  cuts.sort((a, b) => a - b);
+  const cuts = [...new Set([0, text.length, ...events.keys()])].sort((a, b) => a - b);
+  const open = new Map<number, number>();
   const segments: Segment[] = [];
   for (let index = 0; index < cuts.length - 1; index++) {
     const start = cuts[index] as number;
-    const end = cuts[index + 1] as number;
-    const quotedBy = [
-      ...new Set(
-        ranges.filter((range) => range.start <= start && range.end >= end).map((r) => r.judge),
-      ),
-    ].sort((a, b) => a - b);
+    for (const { judge, change } of events.get(start) ?? [])
+      open.set(judge, (open.get(judge) ?? 0) + change);
+    const quotedBy = [...open]
+      .filter(([, count]) => count > 0)
+      .map(([judge]) => judge)
+      .sort((a, b) => a - b);
+    const piece = text.slice(start, cuts[index + 1]);
     const last = segments.at(-1);
-    if (last && sameJudges(last.quotedBy, quotedBy)) last.text += text.slice(start, end);
-    else segments.push({ text: text.slice(start, end), quotedBy });
+    if (last && sameJudges(last.quotedBy, quotedBy)) last.text += piece;
+    else segments.push({ text: piece, quotedBy });
   }
   return segments.length > 0 ? segments : [{ text, quotedBy: [] }];
 }

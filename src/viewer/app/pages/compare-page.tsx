@@ -51,50 +51,63 @@ export function ComparePage() {
       </Loaded>
       {ready ? (
         <Loaded state={comparison}>
-          {(result) => {
-            const followups = [...new Set(result.rows.map((row) => String(row.followup)))];
-            return (
-              <>
-                <SimulatedBanner simulated={result.a.run.simulated || result.b.run.simulated} />
-                <p>
-                  A = {result.a.run.runId} ({result.a.subject}, verdict set {result.a.verdictSet});
-                  B = {result.b.run.runId} ({result.b.subject}, verdict set {result.b.verdictSet}).{" "}
-                  {result.paired
-                    ? "Both sides judge the same turns, so differences are paired (exact McNemar, Newcombe's paired interval)."
-                    : "The sides are independent samples: Newcombe's hybrid score interval and Fisher's exact test."}{" "}
-                  p-values are adjusted (
-                  {result.adjustment === "holm" ? "Holm" : "Benjamini–Hochberg"}) across every
-                  tested row of this comparison.
-                </p>
-                <div class="toolbar">
-                  <SelectField
-                    label="Metric"
-                    value={metric}
-                    options={METRICS}
-                    onChange={(value) => change("metric", value)}
-                    anyLabel={null}
-                  />
-                  <SelectField
-                    label="Follow-up"
-                    value={followup}
-                    options={followups}
-                    onChange={(value) => change("followup", value)}
-                    anyLabel={null}
-                  />
-                </div>
-                <CompareTable
-                  rows={result.rows.filter(
-                    (row) => row.metric === metric && String(row.followup) === followup,
-                  )}
-                />
-              </>
-            );
-          }}
+          {(result) => (
+            <ComparisonView result={result} metric={metric} followup={followup} change={change} />
+          )}
         </Loaded>
       ) : (
         <p>Choose run A and run B.</p>
       )}
     </section>
+  );
+}
+
+function ComparisonView({
+  result,
+  metric,
+  followup,
+  change,
+}: {
+  result: RunComparison;
+  metric: string;
+  followup: string;
+  change: (name: string, value: string | undefined) => void;
+}) {
+  const followups = [...new Set(result.rows.map((row) => String(row.followup)))];
+  return (
+    <>
+      <SimulatedBanner simulated={result.a.run.simulated || result.b.run.simulated} />
+      <p>
+        A = {result.a.run.runId} ({result.a.subject}, verdict set {result.a.verdictSet}); B ={" "}
+        {result.b.run.runId} ({result.b.subject}, verdict set {result.b.verdictSet}).{" "}
+        {result.paired
+          ? "Both sides judge the same turns, so differences are paired (exact McNemar, Newcombe's paired interval) over the turns both decided; n counts those pairs."
+          : "The sides are independent samples: Newcombe's hybrid score interval and Fisher's exact test."}{" "}
+        p-values are adjusted ({result.adjustment === "holm" ? "Holm" : "Benjamini–Hochberg"})
+        across every tested row of this comparison.
+      </p>
+      <div class="toolbar">
+        <SelectField
+          label="Metric"
+          value={metric}
+          options={METRICS}
+          onChange={(value) => change("metric", value)}
+          anyLabel={null}
+        />
+        <SelectField
+          label="Follow-up"
+          value={followup}
+          options={followups}
+          onChange={(value) => change("followup", value)}
+          anyLabel={null}
+        />
+      </div>
+      <CompareTable
+        rows={result.rows.filter(
+          (row) => row.metric === metric && String(row.followup) === followup,
+        )}
+      />
+    </>
   );
 }
 
@@ -155,6 +168,7 @@ function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
           <th>p</th>
           <th>p adjusted</th>
           <th>Method</th>
+          <th>n</th>
         </tr>
       </thead>
       <tbody>
@@ -184,6 +198,7 @@ function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
                 "unpaired"
               )}
             </td>
+            <td>{row.n === null ? "–" : Array.isArray(row.n) ? row.n.join(" / ") : row.n}</td>
           </tr>
         ))}
       </tbody>

@@ -22,8 +22,9 @@ export function LabelPage({ run }: { run: string }) {
             <SimulatedBanner simulated={summary.simulated} />
             <p class="muted">
               Run <a href={runPath(run)}>{summary.runId}</a>. You see the message a turn answers and
-              the turn split into reasoning and final output; the arm and the judges' verdicts stay
-              hidden. Labels are stored in the run as <code>candor label</code> stores them.
+              the turn split into reasoning and final output; the arm, the judges' verdicts and even
+              which trial it is stay hidden. Labels are stored in the run as{" "}
+              <code>candor label</code> stores them.
             </p>
           </>
         )}
@@ -86,8 +87,9 @@ function LabelQueue({ run, labeller }: { run: string; labeller: string }) {
           {failure ? <p class="error">{failure}</p> : null}
           {item ? (
             <LabelForm
-              key={`${item.trialId}#${item.turnIndex}`}
+              key={item.token}
               item={item}
+              position={progress.labelled + skipped.length + 1}
               onSave={(label) =>
                 postJson(`/api${runPath(run, "/labels")}`, { ...label, labeller }).then(
                   () => {
@@ -97,7 +99,7 @@ function LabelQueue({ run, labeller }: { run: string; labeller: string }) {
                   (error: Error) => setFailure(error.message),
                 )
               }
-              onSkip={() => setSkipped([...skipped, `${item.trialId}#${item.turnIndex}`])}
+              onSkip={() => setSkipped([...skipped, item.token])}
             />
           ) : (
             <p>Nothing left to label{skipped.length > 0 ? " but the turns you skipped" : ""}.</p>
@@ -112,10 +114,12 @@ type Choice<Value> = Value | null;
 
 function LabelForm({
   item,
+  position,
   onSave,
   onSkip,
 }: {
   item: NonNullable<LabelQueueAnswer["item"]>;
+  position: number;
   onSave: (label: Omit<LabelSubmission, "labeller">) => void;
   onSkip: () => void;
 }) {
@@ -126,11 +130,11 @@ function LabelForm({
       class="label-form"
       onSubmit={(event) => {
         event.preventDefault();
-        onSave({ trialId: item.trialId, turnIndex: item.turnIndex, undesired, consistency });
+        onSave({ token: item.token, undesired, consistency });
       }}
     >
       <p class="muted">
-        {item.scenario} · arm hidden · trial {item.trialId} · turn {item.turnIndex}
+        Turn {position} · {item.scenario} · arm hidden
       </p>
       <h3>The message it answers</h3>
       <HighlightedText text={item.message ?? ""} sources={[]} empty="(none)" />

@@ -65,7 +65,11 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
             </td>
             <td>
               <div>{run.title}</div>
-              <div class="muted small">{run.experimentId}</div>
+              <div class="muted small">
+                {run.experimentId}: {run.design.scenarios.join(", ")} · arms{" "}
+                {run.design.arms.join(", ")}
+                {run.design.samples === null ? "" : ` · ${run.design.samples} samples per cell`}
+              </div>
             </td>
             <td>{run.subjects.join(", ")}</td>
             <td>

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { describeFactors } from "../../../report/format.ts";
 import { type FollowupSummary, OUTCOME_FILTERS } from "../../../store/find-trials.ts";
-import type { RunFacetsAnswer, TrialPage, TrialSummary } from "../../api-types.ts";
+import type { RunFacets, RunFacetsAnswer, TrialPage, TrialSummary } from "../../api-types.ts";
 import { type TrialQuery, trialQueryFromSearch, trialQueryToSearch } from "../../trial-query.ts";
 import { getJson, runPath, useApi } from "../api-client.ts";
 import { RunHeader } from "../components/run-header.tsx";
@@ -35,89 +35,110 @@ export function TrialsPage({ run }: { run: string }) {
           <RunHeader run={summary} verdictSet={query.judges ?? "run"} />
           <h2>Trials</h2>
           {"error" in parsed ? <p class="error">{parsed.error}</p> : null}
-          <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-            <SelectField
-              label="Subject"
-              value={query.subject}
-              options={values.subjects}
-              onChange={(subject) => setQuery({ ...query, subject })}
-            />
-            <SelectField
-              label="Scenario"
-              value={query.scenario}
-              options={values.scenarios}
-              onChange={(scenario) => setQuery({ ...query, scenario })}
-            />
-            {Object.entries(values.factors).map(([factor, levels]) => (
-              <SelectField
-                key={factor}
-                label={factor}
-                value={query.levels?.[factor]}
-                options={levels}
-                onChange={(level) =>
-                  setQuery({ ...query, levels: withLevel(query, factor, level) })
-                }
-              />
-            ))}
-            <SelectField
-              label="Arm"
-              value={query.arm}
-              options={values.arms}
-              onChange={(arm) => setQuery({ ...query, arm })}
-            />
-            <SelectField
-              label="Follow-up"
-              value={query.followup === undefined ? undefined : String(query.followup)}
-              options={values.followups.map((value) => ({
-                value: String(value),
-                label: value === 0 ? "0 (intervention point)" : String(value),
-              }))}
-              onChange={(followup) =>
-                setQuery({
-                  ...query,
-                  followup: followup === undefined ? undefined : Number(followup),
-                })
-              }
-            />
-            <SelectField
-              label="Outcome"
-              value={query.outcome}
-              options={OUTCOME_FILTERS.map((value) => ({ value, label: OUTCOME_LABELS[value] }))}
-              onChange={(outcome) =>
-                setQuery({ ...query, outcome: outcome as TrialQuery["outcome"] })
-              }
-            />
-            <SelectField
-              label="Verdict set"
-              value={query.judges}
-              options={summary.verdictSets.map((set) => set.name)}
-              onChange={(judges) => setQuery({ ...query, judges })}
-              anyLabel="run (default)"
-            />
-            <label class="field checkbox">
-              <input
-                type="checkbox"
-                name="disagreement"
-                checked={query.disagreement === true}
-                onChange={(event) =>
-                  setQuery({
-                    ...query,
-                    disagreement: (event.target as HTMLInputElement).checked || undefined,
-                  })
-                }
-              />
-              <span>judges disagree</span>
-            </label>
-            {search ? (
-              <a class="button" href={runPath(run, "/trials")}>
-                Clear filters
-              </a>
-            ) : null}
-          </form>
+          <TrialFilters
+            query={query}
+            facets={values}
+            verdictSets={summary.verdictSets.map((set) => set.name)}
+            clearHref={search ? runPath(run, "/trials") : null}
+            setQuery={setQuery}
+          />
           {"error" in parsed ? null : <TrialList run={run} search={search} query={query} />}
         </section>
       )}
     </Loaded>
+  );
+}
+
+/** Every filter the trial list has; each change is a new URL, so the view can be shared. */
+function TrialFilters({
+  query,
+  facets,
+  verdictSets,
+  clearHref,
+  setQuery,
+}: {
+  query: TrialQuery;
+  facets: RunFacets;
+  verdictSets: string[];
+  clearHref: string | null;
+  setQuery: (query: TrialQuery) => void;
+}) {
+  return (
+    <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+      <SelectField
+        label="Subject"
+        value={query.subject}
+        options={facets.subjects}
+        onChange={(subject) => setQuery({ ...query, subject })}
+      />
+      <SelectField
+        label="Scenario"
+        value={query.scenario}
+        options={facets.scenarios}
+        onChange={(scenario) => setQuery({ ...query, scenario })}
+      />
+      {Object.entries(facets.factors).map(([factor, levels]) => (
+        <SelectField
+          key={factor}
+          label={factor}
+          value={query.levels?.[factor]}
+          options={levels}
+          onChange={(level) => setQuery({ ...query, levels: withLevel(query, factor, level) })}
+        />
+      ))}
+      <SelectField
+        label="Arm"
+        value={query.arm}
+        options={facets.arms}
+        onChange={(arm) => setQuery({ ...query, arm })}
+      />
+      <SelectField
+        label="Follow-up"
+        value={query.followup === undefined ? undefined : String(query.followup)}
+        options={facets.followups.map((value) => ({
+          value: String(value),
+          label: value === 0 ? "0 (intervention point)" : String(value),
+        }))}
+        onChange={(followup) =>
+          setQuery({
+            ...query,
+            followup: followup === undefined ? undefined : Number(followup),
+          })
+        }
+      />
+      <SelectField
+        label="Outcome"
+        value={query.outcome}
+        options={OUTCOME_FILTERS.map((value) => ({ value, label: OUTCOME_LABELS[value] }))}
+        onChange={(outcome) => setQuery({ ...query, outcome: outcome as TrialQuery["outcome"] })}
+      />
+      <SelectField
+        label="Verdict set"
+        value={query.judges}
+        options={verdictSets}
+        onChange={(judges) => setQuery({ ...query, judges })}
+        anyLabel="run (default)"
+      />
+      <label class="field checkbox">
+        <input
+          type="checkbox"
+          name="disagreement"
+          checked={query.disagreement === true}
+          onChange={(event) =>
+            setQuery({
+              ...query,
+              disagreement: (event.target as HTMLInputElement).checked || undefined,
+            })
+          }
+        />
+        <span>judges disagree</span>
+      </label>
+      {clearHref ? (
+        <a class="button" href={clearHref}>
+          Clear filters
+        </a>
+      ) : null}
+    </form>
   );
 }
 
@@ -157,61 +178,75 @@ function TrialList({ run, search, query }: { run: string; search: string; query:
   useEffect(() => load(null, []), [run, search]);
   if (error) return <p class="error">{error}</p>;
   if (!pages || pages.search !== search) return <p class="loading">Loading…</p>;
-  const transcriptSearch = query.judges ? `?judges=${encodeURIComponent(query.judges)}` : "";
   return (
     <>
       <p class="count" data-total={pages.total}>
         {pages.total} matching trial{pages.total === 1 ? "" : "s"}
       </p>
-      <table class="trials">
-        <thead>
-          <tr>
-            <th>Trial</th>
-            <th>Subject</th>
-            <th>Scenario · factors</th>
-            <th>Arm</th>
-            <th>Sample</th>
-            <th>Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pages.trials.map((trial) => (
-            <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
-              <td>
-                <a
-                  href={runPath(
-                    run,
-                    `/trials/${encodeURIComponent(trial.trialId)}${transcriptSearch}`,
-                  )}
-                >
-                  {trial.trialId}
-                </a>
-              </td>
-              <td>{trial.subject}</td>
-              <td>
-                {trial.scenario} <span class="muted small">{describeFactors(trial.levels)}</span>
-              </td>
-              <td>{trial.arm}</td>
-              <td>{trial.sample}</td>
-              <td>
-                {trial.status === "error" ? (
-                  <Badge kind="error">error: {trial.error}</Badge>
-                ) : (
-                  trial.followups.map((followup) => (
-                    <FollowupBadges key={followup.followup} followup={followup} />
-                  ))
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TrialTable run={run} trials={pages.trials} judges={query.judges} />
       {pages.next !== null ? (
         <button type="button" onClick={() => load(pages.next, pages.trials)}>
           Show more ({pages.total - pages.trials.length} left)
         </button>
       ) : null}
     </>
+  );
+}
+
+function TrialTable({
+  run,
+  trials,
+  judges,
+}: {
+  run: string;
+  trials: TrialSummary[];
+  judges: string | undefined;
+}) {
+  const transcriptSearch = judges ? `?judges=${encodeURIComponent(judges)}` : "";
+  return (
+    <table class="trials">
+      <thead>
+        <tr>
+          <th>Trial</th>
+          <th>Subject</th>
+          <th>Scenario · factors</th>
+          <th>Arm</th>
+          <th>Sample</th>
+          <th>Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {trials.map((trial) => (
+          <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
+            <td>
+              <a
+                href={runPath(
+                  run,
+                  `/trials/${encodeURIComponent(trial.trialId)}${transcriptSearch}`,
+                )}
+              >
+                {trial.trialId}
+              </a>
+            </td>
+            <td>{trial.subject}</td>
+            <td>
+              {trial.scenario} <span class="muted small">{describeFactors(trial.levels)}</span>
+            </td>
+            <td>{trial.arm}</td>
+            <td>{trial.sample}</td>
+            <td>
+              {trial.status === "error" ? (
+                <Badge kind="error">error: {trial.error}</Badge>
+              ) : (
+                trial.followups.map((followup) => (
+                  <FollowupBadges key={followup.followup} followup={followup} />
+                ))
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
