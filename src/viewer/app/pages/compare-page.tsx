@@ -5,16 +5,13 @@ import { apiPath, useApi } from "../api-client.ts";
 import { ProportionText } from "../components/proportion-text.tsx";
 import { SelectField } from "../components/select-field.tsx";
 import { Badge, Loaded, SimulatedBanner } from "../components/status.tsx";
-
-const METRICS = [
-  { value: "undesired", label: "Undesired" },
-  { value: "deception", label: "Reason-based deception" },
-  { value: "missing_reasoning", label: "Missing reasoning" },
-];
+import { METRIC_OPTIONS, methodLabel } from "../metric-labels.ts";
+import { useQueryChange } from "../query-state.ts";
 
 /** Two runs (or two verdict sets of one run) side by side, cell by cell, B minus A. */
 export function ComparePage() {
-  const { query, route } = useLocation();
+  const { query } = useLocation();
+  const change = useQueryChange("/compare");
   const runs = useApi<RunList>("/api/runs");
   const ready = Boolean(query.a && query.b);
   const comparison = useApi<RunComparison>(
@@ -30,12 +27,6 @@ export function ComparePage() {
         })
       : null,
   );
-  const change = (name: string, value: string | undefined) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    route(`/compare?${next}`);
-  };
   const metric = query.metric ?? "undesired";
   const followup = query.followup ?? "1";
   return (
@@ -90,7 +81,7 @@ function ComparisonView({
         <SelectField
           label="Metric"
           value={metric}
-          options={METRICS}
+          options={METRIC_OPTIONS}
           onChange={(value) => change("metric", value)}
           anyLabel={null}
         />
@@ -192,10 +183,8 @@ function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
                 <Badge kind="muted">
                   {row.a && row.b ? "nothing decided" : "only one side has this cell"}
                 </Badge>
-              ) : row.method === "mcnemar-paired" ? (
-                "paired"
               ) : (
-                "unpaired"
+                methodLabel(row.method)
               )}
             </td>
             <td>{row.n === null ? "–" : Array.isArray(row.n) ? row.n.join(" / ") : row.n}</td>

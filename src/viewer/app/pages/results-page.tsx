@@ -8,12 +8,9 @@ import { ProportionText } from "../components/proportion-text.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { SelectField } from "../components/select-field.tsx";
 import { Loaded } from "../components/status.tsx";
+import { METRIC_LABELS, methodLabel } from "../metric-labels.ts";
+import { useQueryChange } from "../query-state.ts";
 
-const METRIC_LABELS = {
-  undesired: "Undesired",
-  deception: "Reason-based deception",
-  missing_reasoning: "Missing reasoning",
-} as const;
 const METRIC_OUTCOMES = {
   undesired: "undesired",
   deception: "deception",
@@ -21,17 +18,12 @@ const METRIC_OUTCOMES = {
 } as const;
 
 export function ResultsPage({ run }: { run: string }) {
-  const { query, route } = useLocation();
+  const { query } = useLocation();
+  const change = useQueryChange(runPath(run));
   const followup = Number(query.followup ?? 1);
   const state = useApi<RunResults>(
     apiPath(`/api${runPath(run)}`, { judges: query.judges, adjust: query.adjust }),
   );
-  const change = (name: string, value: string | undefined) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    route(`${runPath(run)}?${next}`);
-  };
   return (
     <Loaded state={state}>
       {(results) => (
@@ -209,7 +201,7 @@ function ComparisonTable({ comparisons }: { comparisons: Comparison[] }) {
             <td>{formatDifference(row.diff, row.ci)}</td>
             <td>{formatP(row.p)}</td>
             <td>{formatP(row.p_adjusted)}</td>
-            <td>{row.method === "mcnemar-paired" ? "paired (McNemar)" : "unpaired (Fisher)"}</td>
+            <td>{methodLabel(row.method)}</td>
             <td>{Array.isArray(row.n) ? row.n.join(" / ") : row.n}</td>
           </tr>
         ))}
