@@ -117,8 +117,11 @@ export class RunCatalog {
     const key = JSON.stringify([runId, labeller]);
     const hit = this.labelQueues.get(key);
     this.labelQueues.delete(key);
+    // Seeded by the run's own id, as `candor label` seeds it, not by the directory's name.
     const queue =
-      hit?.stamp === stamp ? hit.queue : LabelQueue.build(store.database, labeller, runId);
+      hit?.stamp === stamp
+        ? hit.queue
+        : LabelQueue.build(store.database, labeller, store.metadata().runId);
     this.labelQueues.set(key, { stamp, queue });
     for (const oldest of [...this.labelQueues.keys()].slice(0, -LABEL_QUEUES_KEPT))
       this.labelQueues.delete(oldest);

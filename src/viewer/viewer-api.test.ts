@@ -13,6 +13,7 @@ import type { TrialResult } from "../spec/trial-record.ts";
 import type { Verdict } from "../spec/verdict.ts";
 import { fisherExactTest, holmAdjust, mcnemarExactTest, newcombeInterval } from "../stats/index.ts";
 import { OUTCOME_FILTERS, type OutcomeFilter } from "../store/find-trials.ts";
+import { LabelQueue, turnToLabel } from "../store/label-queue.ts";
 import { RunStore } from "../store/run-store.ts";
 import { writeVerdictSet } from "../store/write-verdict-set.ts";
 import type {
@@ -184,6 +185,8 @@ describe("the viewer's API", () => {
   it("opens only run directories of the runs directory", async () => {
     for (const path of [
       "/api/runs/..%2F..%2Fetc",
+      "/api/runs/%2E%2E",
+      `/api/runs/${big}%2F..%2F${small}`,
       "/api/runs/..",
       "/api/runs/.partial",
       `/api/runs/${encodeURIComponent(`${runsDir}/${big}`)}`,
@@ -207,6 +210,14 @@ describe("the viewer's API", () => {
     ]);
     const ids = trialIdsOf(small);
     for (const id of ids) expect(next.item?.token).not.toContain(id);
+    // The same first turn as `candor label` offers this labeller.
+    const store = RunStore.open(`${runsDir}/${small}`);
+    const queue = LabelQueue.build(store.database, "zoe", store.metadata().runId);
+    const first = queue.next(store.database);
+    const terminal = first && turnToLabel(store.database, first);
+    store.close();
+    expect(next.item?.output).toBe(terminal?.output);
+    expect(next.item?.message).toBe(terminal?.message);
   });
 
   it("stores a blind label as candor label does, and refuses bad ones storing nothing", async () => {
