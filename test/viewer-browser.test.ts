@@ -171,7 +171,11 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
     expect(shown).toContain("Turn 1 · tiny · arm hidden");
     expect(shown).not.toMatch(/refusal|rebuttal|natural|control|heuristic|checks|verdict/i);
     expect(shown).not.toMatch(/\bt-[0-9a-f]{20}\b/);
-    const output = (await form.locator(".output p.text").textContent()) ?? "";
+    // The output as the page shows it; an empty one is shown as a placeholder.
+    const shownOutput = form.locator(".output p.text");
+    const output = (await shownOutput.getAttribute("class"))?.includes("empty-text")
+      ? ""
+      : ((await shownOutput.textContent()) ?? "");
     await form.getByLabel("yes").check();
     await form.getByLabel("inconsistent", { exact: true }).check();
     await form.getByRole("button", { name: "Save and next" }).click();
