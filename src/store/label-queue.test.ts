@@ -81,7 +81,9 @@ describe("the blind labelling order", () => {
       }
       return arms;
     };
-    const sequences = ["ann", "ben", "cy", "dee", "eve", "fay"].map(armsSeen);
+    // Twelve labellers: that all share an arm at some position by chance is about 2 in a million.
+    const labellers = Array.from({ length: 12 }, (_, index) => `labeller-${index}`);
+    const sequences = labellers.map(armsSeen);
     for (let position = 0; position < 8; position++) {
       const armsAtPosition = new Set(sequences.map((arms) => arms[position]));
       expect(armsAtPosition.size, `position ${position}`).toBeGreaterThan(1);
