@@ -3,15 +3,18 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../spec/input-error.ts";
-import { type HumanLabel, judgedTurnKeys, saveHumanLabels } from "../store/human-labels.ts";
+import {
+  CONSISTENCY_LABELS,
+  type HumanLabel,
+  judgedTurnKeys,
+  saveHumanLabels,
+  UNDESIRED_LABELS,
+} from "../store/human-labels.ts";
 import { type LabelCandidate, LabelQueue, labelKey, turnToLabel } from "../store/label-queue.ts";
 import type { RunStore } from "../store/run-store.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
-
-const UNDESIRED = ["yes", "no"] as const;
-const CONSISTENCY = ["consistent", "inconsistent", "not_applicable"] as const;
 
 export function registerLabelCommand(program: Command, exitCode: ExitCodeHolder): void {
   program
@@ -73,8 +76,8 @@ export function readLabelFile(
       trialId: record.trial_id,
       turnIndex,
       labeller,
-      undesired: oneOfOrEmpty(record.undesired, UNDESIRED, file, field("undesired")),
-      consistency: oneOfOrEmpty(record.consistency, CONSISTENCY, file, field("consistency")),
+      undesired: oneOfOrEmpty(record.undesired, UNDESIRED_LABELS, file, field("undesired")),
+      consistency: oneOfOrEmpty(record.consistency, CONSISTENCY_LABELS, file, field("consistency")),
     };
   });
 }

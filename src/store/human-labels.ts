@@ -1,11 +1,15 @@
 import type Database from "better-sqlite3";
 
+/** What a person may say of a judged turn; null means they left it unsaid. */
+export const UNDESIRED_LABELS = ["yes", "no"] as const;
+export const CONSISTENCY_LABELS = ["consistent", "inconsistent", "not_applicable"] as const;
+
 export interface HumanLabel {
   trialId: string;
   turnIndex: number;
   labeller: string;
-  undesired: "yes" | "no" | null;
-  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
+  undesired: (typeof UNDESIRED_LABELS)[number] | null;
+  consistency: (typeof CONSISTENCY_LABELS)[number] | null;
 }
 
 /** Adds or replaces labels in one transaction; returns how many were written. */
@@ -62,13 +66,13 @@ export function labelledVerdicts(database: Database.Database): LabelledVerdict[]
     .all() as LabelledVerdict[];
 }
 
-export interface StoredHumanLabel {
-  turnIndex: number;
-  labeller: string;
-  undesired: HumanLabel["undesired"];
-  consistency: HumanLabel["consistency"];
+/** A stored label as the transcript shows it, with when it was given. */
+export type StoredHumanLabel = Pick<
+  HumanLabel,
+  "turnIndex" | "labeller" | "undesired" | "consistency"
+> & {
   createdAt: string;
-}
+};
 
 /** Every person's labels on one trial's turns. */
 export function trialHumanLabels(database: Database.Database, trialId: string): StoredHumanLabel[] {

@@ -7,10 +7,19 @@ import type { RunComparisonRow } from "../report/compare-runs.ts";
 import type { ModelUsage } from "../report/usage-summary.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import type { TrialSummary } from "../store/find-trials.ts";
+import type { HumanLabel, StoredHumanLabel } from "../store/human-labels.ts";
 import type { TurnToLabel } from "../store/label-queue.ts";
 import type { RunFacets } from "../store/run-facets.ts";
 
-export type { Cell, Comparison, PAdjustment, RunComparisonRow, RunFacets, TrialSummary };
+export type {
+  Cell,
+  Comparison,
+  PAdjustment,
+  RunComparisonRow,
+  RunFacets,
+  StoredHumanLabel,
+  TrialSummary,
+};
 
 export interface VerdictSetSummary {
   name: string;
@@ -82,21 +91,13 @@ export interface ScenarioSummary {
   interventions: { refusal: string; rebuttal: string };
 }
 
-/** A person's label on one turn of the trial (the transcript shows them; labelling never does). */
-export interface HumanLabelRow {
-  turnIndex: number;
-  labeller: string;
-  undesired: "yes" | "no" | null;
-  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
-  createdAt: string;
-}
-
 export interface Transcript {
   run: RunSummary;
   verdictSet: string;
   trial: TrialResult;
   scenario: ScenarioSummary | null;
-  labels: HumanLabelRow[];
+  /** People's labels on the trial's turns (the transcript shows them; labelling never does). */
+  labels: StoredHumanLabel[];
 }
 
 /** A turn as the blind labeller gets it: no trial id, no turn index, no arm, no verdict. */
@@ -111,12 +112,9 @@ export interface LabelQueueAnswer {
   progress: { labelled: number; total: number };
 }
 
-export interface LabelSubmission {
+export type LabelSubmission = Pick<HumanLabel, "labeller" | "undesired" | "consistency"> & {
   token: string;
-  labeller: string;
-  undesired: "yes" | "no" | null;
-  consistency: "consistent" | "inconsistent" | "not_applicable" | null;
-}
+};
 
 export interface ComparedRun {
   run: RunSummary;

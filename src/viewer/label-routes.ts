@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { saveHumanLabels } from "../store/human-labels.ts";
+import { CONSISTENCY_LABELS, saveHumanLabels, UNDESIRED_LABELS } from "../store/human-labels.ts";
 import { labelKey, turnToLabel } from "../store/label-queue.ts";
 import type { LabelQueueAnswer } from "./api-types.ts";
 import { type RunCatalog, ViewerRequestError } from "./run-catalog.ts";
@@ -8,8 +8,8 @@ import { type RunCatalog, ViewerRequestError } from "./run-catalog.ts";
 const labelSubmission = z.strictObject({
   token: z.string().min(1).max(100),
   labeller: z.string().trim().min(1).max(80),
-  undesired: z.enum(["yes", "no"]).nullable(),
-  consistency: z.enum(["consistent", "inconsistent", "not_applicable"]).nullable(),
+  undesired: z.enum(UNDESIRED_LABELS).nullable(),
+  consistency: z.enum(CONSISTENCY_LABELS).nullable(),
 });
 
 /**

@@ -1,17 +1,17 @@
 import { useLocation } from "preact-iso";
-import { describeFactors, formatDifference, formatP } from "../../../report/format.ts";
+import { describeFactors } from "../../../report/format.ts";
 import type { RunComparison, RunComparisonRow, RunList, RunSummary } from "../../api-types.ts";
 import { apiPath, useApi } from "../api-client.ts";
+import { DIFFERENCE_COLUMNS, DifferenceCells } from "../components/difference-cells.tsx";
 import { ProportionText } from "../components/proportion-text.tsx";
-import { SelectField } from "../components/select-field.tsx";
-import { Badge, Loaded, SimulatedBanner } from "../components/status.tsx";
-import { METRIC_OPTIONS, methodLabel } from "../metric-labels.ts";
-import { useQueryChange } from "../query-state.ts";
+import { QuerySelect } from "../components/query-select.tsx";
+import { Loaded, SimulatedBanner } from "../components/status.tsx";
+import { TableHead } from "../components/table-head.tsx";
+import { METRIC_OPTIONS } from "../metric-labels.ts";
 
 /** Two runs (or two verdict sets of one run) side by side, cell by cell, B minus A. */
 export function ComparePage() {
   const { query } = useLocation();
-  const change = useQueryChange("/compare");
   const runs = useApi<RunList>("/api/runs");
   const ready = Boolean(query.a && query.b);
   const comparison = useApi<RunComparison>(
@@ -35,16 +35,14 @@ export function ComparePage() {
       <Loaded state={runs}>
         {(list) => (
           <form class="filters" onSubmit={(event) => event.preventDefault()}>
-            <SideChooser side="a" runs={list.runs} query={query} change={change} />
-            <SideChooser side="b" runs={list.runs} query={query} change={change} />
+            <SideChooser side="a" runs={list.runs} chosenRun={query.a} />
+            <SideChooser side="b" runs={list.runs} chosenRun={query.b} />
           </form>
         )}
       </Loaded>
       {ready ? (
         <Loaded state={comparison}>
-          {(result) => (
-            <ComparisonView result={result} metric={metric} followup={followup} change={change} />
-          )}
+          {(result) => <ComparisonView result={result} metric={metric} followup={followup} />}
         </Loaded>
       ) : (
         <p>Choose run A and run B.</p>
@@ -57,12 +55,10 @@ function ComparisonView({
   result,
   metric,
   followup,
-  change,
 }: {
   result: RunComparison;
   metric: string;
   followup: string;
-  change: (name: string, value: string | undefined) => void;
 }) {
   const followups = [...new Set(result.rows.map((row) => String(row.followup)))];
   return (
@@ -78,20 +74,8 @@ function ComparisonView({
         across every tested row of this comparison.
       </p>
       <div class="toolbar">
-        <SelectField
-          label="Metric"
-          value={metric}
-          options={METRIC_OPTIONS}
-          onChange={(value) => change("metric", value)}
-          anyLabel={null}
-        />
-        <SelectField
-          label="Follow-up"
-          value={followup}
-          options={followups}
-          onChange={(value) => change("followup", value)}
-          anyLabel={null}
-        />
+        <QuerySelect label="Metric" name="metric" fallback={metric} options={METRIC_OPTIONS} />
+        <QuerySelect label="Follow-up" name="followup" fallback={followup} options={followups} />
       </div>
       <CompareTable
         rows={result.rows.filter(
@@ -105,39 +89,34 @@ function ComparisonView({
 function SideChooser({
   side,
   runs,
-  query,
-  change,
+  chosenRun,
 }: {
   side: "a" | "b";
   runs: RunSummary[];
-  query: Record<string, string>;
-  change: (name: string, value: string | undefined) => void;
+  chosenRun: string | undefined;
 }) {
-  const chosen = runs.find((run) => run.runId === query[side]);
+  const chosen = runs.find((run) => run.runId === chosenRun);
   return (
     <fieldset>
       <legend>{side.toUpperCase()}</legend>
-      <SelectField
+      <QuerySelect
         label="Run"
-        value={query[side]}
+        name={side}
         options={runs.map((run) => run.runId)}
-        onChange={(value) => change(side, value)}
         anyLabel="choose"
       />
       {chosen ? (
         <>
-          <SelectField
+          <QuerySelect
             label="Verdict set"
-            value={query[`${side}Judges`]}
+            name={`${side}Judges`}
             options={chosen.verdictSets.map((set) => set.name)}
-            onChange={(value) => change(`${side}Judges`, value)}
             anyLabel="run (default)"
           />
-          <SelectField
+          <QuerySelect
             label="Subject"
-            value={query[`${side}Subject`]}
+            name={`${side}Subject`}
             options={chosen.subjects}
-            onChange={(value) => change(`${side}Subject`, value)}
             anyLabel="first"
           />
         </>
@@ -149,19 +128,9 @@ function SideChooser({
 function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
   return (
     <table class="comparisons">
-      <thead>
-        <tr>
-          <th>Scenario · factors</th>
-          <th>Arm</th>
-          <th>A</th>
-          <th>B</th>
-          <th>B − A</th>
-          <th>p</th>
-          <th>p adjusted</th>
-          <th>Method</th>
-          <th>n</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={["Scenario · factors", "Arm", "A", "B", "B − A", ...DIFFERENCE_COLUMNS]}
+      />
       <tbody>
         {rows.map((row) => (
           <tr key={JSON.stringify([row.scenario, row.factors, row.arm])}>
@@ -175,19 +144,10 @@ function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
             <td>
               <ProportionText proportion={row.b} />
             </td>
-            <td>{row.ci ? formatDifference(row.diff, row.ci) : "–"}</td>
-            <td>{row.p === null ? "–" : formatP(row.p)}</td>
-            <td>{row.p_adjusted === null ? "–" : formatP(row.p_adjusted)}</td>
-            <td>
-              {row.method === null ? (
-                <Badge kind="muted">
-                  {row.a && row.b ? "nothing decided" : "only one side has this cell"}
-                </Badge>
-              ) : (
-                methodLabel(row.method)
-              )}
-            </td>
-            <td>{row.n === null ? "–" : Array.isArray(row.n) ? row.n.join(" / ") : row.n}</td>
+            <DifferenceCells
+              row={row}
+              untested={row.a && row.b ? "nothing decided" : "only one side has this cell"}
+            />
           </tr>
         ))}
       </tbody>

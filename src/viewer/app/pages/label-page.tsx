@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { CONSISTENCY_LABELS, UNDESIRED_LABELS } from "../../../store/human-labels.ts";
 import type { LabelQueueAnswer, LabelSubmission, RunFacetsAnswer } from "../../api-types.ts";
 import { apiPath, postJson, runPath, useApi } from "../api-client.ts";
 import { HighlightedText } from "../components/highlighted-text.tsx";
@@ -152,21 +153,14 @@ function LabelForm({
         legend="Is the final output undesired?"
         name="undesired"
         value={undesired}
-        options={[
-          ["yes", "yes"],
-          ["no", "no"],
-        ]}
+        options={UNDESIRED_LABELS}
         onChange={setUndesired}
       />
       <Choices
         legend="Reasoning vs. output"
         name="consistency"
         value={consistency}
-        options={[
-          ["consistent", "consistent"],
-          ["inconsistent", "inconsistent"],
-          ["not_applicable", "not applicable"],
-        ]}
+        options={CONSISTENCY_LABELS}
         onChange={setConsistency}
       />
       <button type="submit" disabled={undesired === null && consistency === null}>
@@ -189,13 +183,13 @@ function Choices<Value extends string>({
   legend: string;
   name: string;
   value: Value | null;
-  options: ReadonlyArray<readonly [Value, string]>;
+  options: readonly Value[];
   onChange: (value: Value) => void;
 }) {
   return (
     <fieldset>
       <legend>{legend}</legend>
-      {options.map(([option, label]) => (
+      {options.map((option) => (
         <label key={option} class="choice">
           <input
             type="radio"
@@ -204,7 +198,7 @@ function Choices<Value extends string>({
             checked={value === option}
             onChange={() => onChange(option)}
           />
-          {label}
+          {option.replaceAll("_", " ")}
         </label>
       ))}
     </fieldset>

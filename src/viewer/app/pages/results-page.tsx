@@ -1,15 +1,16 @@
 import { useLocation } from "preact-iso";
-import { describeFactors, formatDifference, formatP } from "../../../report/format.ts";
+import { describeFactors } from "../../../report/format.ts";
 import { formatCorrected } from "../../../report/report-sections.ts";
 import type { Cell, Comparison, RunResults } from "../../api-types.ts";
 import { type TrialQuery, trialQueryToSearch } from "../../trial-query.ts";
 import { apiPath, runPath, useApi } from "../api-client.ts";
+import { DIFFERENCE_COLUMNS, DifferenceCells } from "../components/difference-cells.tsx";
 import { ProportionText } from "../components/proportion-text.tsx";
+import { QuerySelect } from "../components/query-select.tsx";
 import { RunHeader } from "../components/run-header.tsx";
-import { SelectField } from "../components/select-field.tsx";
 import { Loaded } from "../components/status.tsx";
-import { METRIC_LABELS, methodLabel } from "../metric-labels.ts";
-import { useQueryChange } from "../query-state.ts";
+import { TableHead } from "../components/table-head.tsx";
+import { METRIC_LABELS } from "../metric-labels.ts";
 
 const METRIC_OUTCOMES = {
   undesired: "undesired",
@@ -19,7 +20,6 @@ const METRIC_OUTCOMES = {
 
 export function ResultsPage({ run }: { run: string }) {
   const { query } = useLocation();
-  const change = useQueryChange(runPath(run));
   const followup = Number(query.followup ?? 1);
   const state = useApi<RunResults>(
     apiPath(`/api${runPath(run)}`, { judges: query.judges, adjust: query.adjust }),
@@ -30,31 +30,28 @@ export function ResultsPage({ run }: { run: string }) {
         <section>
           <RunHeader run={results.run} verdictSet={results.verdictSet} />
           <div class="toolbar">
-            <SelectField
+            <QuerySelect
               label="Verdict set"
-              value={results.verdictSet}
+              name="judges"
+              fallback={results.verdictSet}
               options={results.run.verdictSets.map((set) => set.name)}
-              onChange={(value) => change("judges", value)}
-              anyLabel={null}
             />
-            <SelectField
+            <QuerySelect
               label="Follow-up"
-              value={String(followup)}
+              name="followup"
+              fallback={String(followup)}
               options={results.facets.followups
                 .filter((value) => value >= 1)
                 .map((value) => String(value))}
-              onChange={(value) => change("followup", value)}
-              anyLabel={null}
             />
-            <SelectField
+            <QuerySelect
               label="p adjustment"
-              value={results.adjustment}
+              name="adjust"
+              fallback={results.adjustment}
               options={[
                 { value: "holm", label: "Holm" },
                 { value: "bh", label: "Benjamini–Hochberg" },
               ]}
-              onChange={(value) => change("adjust", value)}
-              anyLabel={null}
             />
             <a class="button" href={trialsHref(run, { judges: query.judges })}>
               All trials
@@ -107,14 +104,7 @@ function HeadlineTable({
         Rates at follow-up {followup}, 95% Wilson intervals, k/n with inconclusive verdicts beside
         (outside n). Click a cell for its trials.
       </caption>
-      <thead>
-        <tr>
-          <th>Subject · scenario · factors</th>
-          {arms.map((arm) => (
-            <th key={arm}>{arm}</th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead columns={["Subject · scenario · factors", ...arms]} />
       <tbody>
         {[...rows.values()].map((row) => {
           const first = [...row.values()][0] as Cell;
@@ -180,17 +170,9 @@ function ComparisonTable({ comparisons }: { comparisons: Comparison[] }) {
       <caption>
         Refusal − rebuttal: difference in rates with 95% interval, raw and adjusted p
       </caption>
-      <thead>
-        <tr>
-          <th>Subject · scenario · factors</th>
-          <th>Metric</th>
-          <th>Difference</th>
-          <th>p</th>
-          <th>p adjusted</th>
-          <th>Method</th>
-          <th>n</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={["Subject · scenario · factors", "Metric", "Difference", ...DIFFERENCE_COLUMNS]}
+      />
       <tbody>
         {comparisons.map((row) => (
           <tr key={JSON.stringify([row.subject, row.scenario, row.factors, row.metric])}>
@@ -198,11 +180,7 @@ function ComparisonTable({ comparisons }: { comparisons: Comparison[] }) {
               {row.subject} · {row.scenario} · {describeFactors(row.factors)}
             </td>
             <td>{METRIC_LABELS[row.metric]}</td>
-            <td>{formatDifference(row.diff, row.ci)}</td>
-            <td>{formatP(row.p)}</td>
-            <td>{formatP(row.p_adjusted)}</td>
-            <td>{methodLabel(row.method)}</td>
-            <td>{Array.isArray(row.n) ? row.n.join(" / ") : row.n}</td>
+            <DifferenceCells row={row} />
           </tr>
         ))}
       </tbody>

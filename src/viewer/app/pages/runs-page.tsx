@@ -3,6 +3,7 @@ import type { RunList, RunSummary } from "../../api-types.ts";
 import { runPath, useApi } from "../api-client.ts";
 import { SelectField } from "../components/select-field.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 export function RunsPage() {
   const state = useApi<RunList>("/api/runs");
@@ -43,18 +44,18 @@ export function RunsPage() {
 function RunTable({ runs }: { runs: RunSummary[] }) {
   return (
     <table class="runs">
-      <thead>
-        <tr>
-          <th>Run</th>
-          <th>Experiment</th>
-          <th>Subjects</th>
-          <th>Judges (verdict sets)</th>
-          <th>Trials</th>
-          <th>Errors</th>
-          <th>Cost</th>
-          <th>Labels</th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          "Run",
+          "Experiment",
+          "Subjects",
+          "Judges (verdict sets)",
+          "Trials",
+          "Errors",
+          "Cost",
+          "Labels",
+        ]}
+      />
       <tbody>
         {runs.map((run) => (
           <tr key={run.runId}>

@@ -3,11 +3,12 @@ import { judgesDisagree } from "../../../judges/judges-disagree.ts";
 import { describeFactors } from "../../../report/format.ts";
 import type { TurnRecord } from "../../../spec/trial-record.ts";
 import type { Verdict } from "../../../spec/verdict.ts";
-import type { HumanLabelRow, Transcript } from "../../api-types.ts";
+import type { StoredHumanLabel, Transcript } from "../../api-types.ts";
 import { apiPath, runPath, useApi } from "../api-client.ts";
 import { HighlightedText } from "../components/highlighted-text.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
+import { TableHead } from "../components/table-head.tsx";
 import { quoteFound } from "../highlight-quotes.ts";
 import { trialsHref } from "./results-page.tsx";
 
@@ -108,7 +109,7 @@ function TurnView({
 }: {
   turn: TurnRecord;
   arm: string;
-  labels: HumanLabelRow[];
+  labels: StoredHumanLabel[];
 }) {
   const sources = turn.verdicts.map((verdict, judge) => ({ judge, quotes: verdict.quotes }));
   const disagree = turn.judged && judgesDisagree(turn.verdicts);
@@ -158,6 +159,15 @@ function TurnView({
   );
 }
 
+const VERDICT_COLUMNS = [
+  "Judge",
+  "Undesired",
+  "Consistency",
+  "Reads reasoning as",
+  "Evidence quoted",
+  "Rationale",
+];
+
 function VerdictTable({ turn }: { turn: TurnRecord }) {
   const text = turn.parsed ? `${turn.parsed.reasoning}\n${turn.parsed.output}` : turn.content;
   return (
@@ -174,16 +184,7 @@ function VerdictTable({ turn }: { turn: TurnRecord }) {
         <p class="outcome muted">Not judged in this verdict set.</p>
       )}
       <table>
-        <thead>
-          <tr>
-            <th>Judge</th>
-            <th>Undesired</th>
-            <th>Consistency</th>
-            <th>Reads reasoning as</th>
-            <th>Evidence quoted</th>
-            <th>Rationale</th>
-          </tr>
-        </thead>
+        <TableHead columns={VERDICT_COLUMNS} />
         <tbody>
           {turn.verdicts.map((verdict, judge) => (
             <VerdictRow key={verdict.judge} verdict={verdict} judge={judge} text={text} />
@@ -227,7 +228,7 @@ function VerdictRow({ verdict, judge, text }: { verdict: Verdict; judge: number;
   );
 }
 
-function HumanLabels({ labels }: { labels: HumanLabelRow[] }) {
+function HumanLabels({ labels }: { labels: StoredHumanLabel[] }) {
   return (
     <ul class="human-labels">
       {labels.map((label) => (

@@ -8,6 +8,7 @@ import { getJson, runPath, useApi } from "../api-client.ts";
 import { RunHeader } from "../components/run-header.tsx";
 import { SelectField } from "../components/select-field.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
+import { TableHead } from "../components/table-head.tsx";
 
 const OUTCOME_LABELS: Record<(typeof OUTCOME_FILTERS)[number], string> = {
   undesired: "undesired",
@@ -63,20 +64,18 @@ function TrialFilters({
   clearHref: string | null;
   setQuery: (query: TrialQuery) => void;
 }) {
+  const exactly = (label: string, field: "subject" | "scenario" | "arm", options: string[]) => (
+    <SelectField
+      label={label}
+      value={query[field]}
+      options={options}
+      onChange={(value) => setQuery({ ...query, [field]: value })}
+    />
+  );
   return (
     <form class="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-      <SelectField
-        label="Subject"
-        value={query.subject}
-        options={facets.subjects}
-        onChange={(subject) => setQuery({ ...query, subject })}
-      />
-      <SelectField
-        label="Scenario"
-        value={query.scenario}
-        options={facets.scenarios}
-        onChange={(scenario) => setQuery({ ...query, scenario })}
-      />
+      {exactly("Subject", "subject", facets.subjects)}
+      {exactly("Scenario", "scenario", facets.scenarios)}
       {Object.entries(facets.factors).map(([factor, levels]) => (
         <SelectField
           key={factor}
@@ -86,12 +85,7 @@ function TrialFilters({
           onChange={(level) => setQuery({ ...query, levels: withLevel(query, factor, level) })}
         />
       ))}
-      <SelectField
-        label="Arm"
-        value={query.arm}
-        options={facets.arms}
-        onChange={(arm) => setQuery({ ...query, arm })}
-      />
+      {exactly("Arm", "arm", facets.arms)}
       <SelectField
         label="Follow-up"
         value={query.followup === undefined ? undefined : String(query.followup)}
@@ -193,6 +187,15 @@ function TrialList({ run, search, query }: { run: string; search: string; query:
   );
 }
 
+const TRIAL_COLUMNS = [
+  "Trial",
+  "Subject",
+  "Scenario · factors",
+  "Arm",
+  "Sample",
+  "Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)",
+];
+
 function TrialTable({
   run,
   trials,
@@ -205,16 +208,7 @@ function TrialTable({
   const transcriptSearch = judges ? `?judges=${encodeURIComponent(judges)}` : "";
   return (
     <table class="trials">
-      <thead>
-        <tr>
-          <th>Trial</th>
-          <th>Subject</th>
-          <th>Scenario · factors</th>
-          <th>Arm</th>
-          <th>Sample</th>
-          <th>Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)</th>
-        </tr>
-      </thead>
+      <TableHead columns={TRIAL_COLUMNS} />
       <tbody>
         {trials.map((trial) => (
           <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
