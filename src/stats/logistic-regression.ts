@@ -61,6 +61,11 @@ export interface LogisticCoefficient {
 export interface LogisticRegressionFit {
   /** Empty unless `converged`. */
   coefficients: LogisticCoefficient[];
+  /**
+   * The estimates' covariance matrix used for inference (cluster-robust when rows carry clusters,
+   * else model-based), in the order of `featureNames`; empty unless `converged`.
+   */
+  covariance: number[][];
   converged: boolean;
   iterations: number;
   /** At the estimate; NaN unless `converged`. */
@@ -94,6 +99,7 @@ export function fitLogisticRegression(input: LogisticRegressionInput): LogisticR
   };
   const failure = (problem: string, iterations = 0): LogisticRegressionFit => ({
     coefficients: [],
+    covariance: [],
     converged: false,
     iterations,
     logLikelihood: Number.NaN,
@@ -116,7 +122,7 @@ export function fitLogisticRegression(input: LogisticRegressionInput): LogisticR
   const informationMatrix = information(design, newton.estimates);
   const unstable = findWeightedCollinearity(informationMatrix, featureNames);
   if (unstable !== undefined) return failure(unstable, newton.iterations);
-  const coefficients = coefficientsOf(
+  const { coefficients, covariance } = coefficientsOf(
     featureNames,
     newton.estimates,
     informationMatrix,
@@ -133,6 +139,7 @@ export function fitLogisticRegression(input: LogisticRegressionInput): LogisticR
   }
   return {
     coefficients,
+    covariance,
     converged: true,
     iterations: newton.iterations,
     logLikelihood: logLikelihood(design, outcomes, newton.estimates),
@@ -335,14 +342,17 @@ function coefficientsOf(
   estimates: number[],
   informationMatrix: Matrix,
   clusteredFrom: ((bread: Matrix) => Matrix) | undefined,
-): LogisticCoefficient[] {
+): { coefficients: LogisticCoefficient[]; covariance: number[][] } {
   const covariance = new CholeskyDecomposition(informationMatrix).solve(
     Matrix.eye(featureNames.length),
   );
   const clustered = clusteredFrom?.(covariance);
-  return featureNames.map((name, index) =>
-    coefficient(name, estimates[index] ?? Number.NaN, covariance, clustered, index),
-  );
+  return {
+    coefficients: featureNames.map((name, index) =>
+      coefficient(name, estimates[index] ?? Number.NaN, covariance, clustered, index),
+    ),
+    covariance: (clustered ?? covariance).to2DArray(),
+  };
 }
 
 function coefficient(

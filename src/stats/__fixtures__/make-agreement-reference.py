@@ -5,8 +5,9 @@ textbook definitions (statsmodels and sklearn are deliberately not used).
 Run with `python3 src/stats/__fixtures__/make-agreement-reference.py`; it rewrites
 agreement-reference.json beside this file. The tests read only the JSON (CI has no Python).
 
-Closed forms are compared to 1e-10. The bootstrap intervals are recomputed here with the same
-design but numpy's generator and many more resamples, so the tests compare them only loosely.
+Closed forms are compared to 1e-10. The bootstrap and posterior intervals are recomputed here
+with the same design but numpy's generator and many more draws, so the tests compare them only
+loosely. Run with the pyenv `python3` (numpy 2.4.6, scipy 1.17.1); statsmodels is not needed.
 """
 
 import json
@@ -312,17 +313,19 @@ ROGAN_GLADEN_CASES = [
 
 
 def bootstrap_prevalence(positives, n, tp, pos, tn, neg, rng, samples=BOOTSTRAP_REFERENCE_SAMPLES):
-    """Parametric bootstrap: the three proportions redrawn from their binomials at the observed
-    rates. Resamples with Se* + Sp* <= 1 count as 0 for the lower and 1 for the upper quantile."""
-    apparent = rng.binomial(n, positives / n, samples) / n
-    sensitivity = rng.binomial(pos, tp / pos, samples) / pos
-    specificity = rng.binomial(neg, tn / neg, samples) / neg
+    """Apparent rate, Se and Sp drawn from their Jeffreys posteriors Beta(x + 1/2, n - x + 1/2).
+    Draws with Se* + Sp* <= 1 count as 0 for the lower and 1 for the upper quantile; the interval
+    is then widened to contain the point estimate."""
+    apparent = rng.beta(positives + 0.5, n - positives + 0.5, samples)
+    sensitivity = rng.beta(tp + 0.5, pos - tp + 0.5, samples)
+    specificity = rng.beta(tn + 0.5, neg - tn + 0.5, samples)
     youden = sensitivity + specificity - 1
     informative = youden > 0
     corrected = np.clip((apparent + specificity - 1) / np.where(informative, youden, 1), 0, 1)
     lower = np.percentile(np.where(informative, corrected, 0.0), 2.5)
     upper = np.percentile(np.where(informative, corrected, 1.0), 97.5)
-    return float(lower), float(upper), float(np.mean(~informative))
+    rate = rogan_gladen(positives / n, tp / pos, tn / neg)
+    return float(min(lower, rate)), float(max(upper, rate)), float(np.mean(~informative))
 
 
 def prevalence_record(positives, n, tp, pos, tn, neg, rng):
@@ -351,6 +354,70 @@ PREVALENCE_CASES = [
 ]
 
 
+def corrected_difference_record(difference, standard_error, tp, pos, tn, neg, rng):
+    """(p1 - p2) / (Se + Sp - 1) clamped to [-1, 1]; the interval from draws of the difference
+    (normal) and of Se, Sp (Jeffreys posteriors), uninformative draws counting as -1 and +1."""
+    youden = tp / pos + tn / neg - 1
+    corrected = min(1.0, max(-1.0, difference / youden))
+    samples = BOOTSTRAP_REFERENCE_SAMPLES
+    differences = rng.normal(difference, standard_error, samples)
+    sensitivity = rng.beta(tp + 0.5, pos - tp + 0.5, samples)
+    specificity = rng.beta(tn + 0.5, neg - tn + 0.5, samples)
+    youdens = sensitivity + specificity - 1
+    informative = youdens > 0
+    draws = np.clip(differences / np.where(informative, youdens, 1), -1, 1)
+    lower = np.percentile(np.where(informative, draws, -1.0), 2.5)
+    upper = np.percentile(np.where(informative, draws, 1.0), 97.5)
+    return {
+        "difference": difference,
+        "standardError": standard_error,
+        "validation": {"truePositives": tp, "positives": pos, "trueNegatives": tn, "negatives": neg},
+        "corrected": corrected,
+        "bootstrapLower": float(min(lower, corrected)),
+        "bootstrapUpper": float(max(upper, corrected)),
+        "uninformativeShare": float(np.mean(~informative)),
+    }
+
+
+CORRECTED_DIFFERENCE_CASES = [
+    # (apparent difference, its standard error, validation TP, positives, TN, negatives)
+    (-0.17, 0.045, 45, 50, 140, 150),
+    (0.12, 0.03, 18, 20, 55, 60),
+    (0.05, 0.02, 9, 10, 10, 10),  # Sp = 1 in the validation sample
+    (-0.3, 0.06, 7, 10, 8, 10),  # small validation set: Se* + Sp* <= 1 in some draws
+    (0.0, 0.05, 160, 200, 280, 300),
+]
+
+
+def table_from_pairs(pairs, categories):
+    index = {category: position for position, category in enumerate(categories)}
+    table = np.zeros((len(categories), len(categories)))
+    for first, second in pairs:
+        table[index[first], index[second]] += 1
+    return table
+
+
+def add_kappa_posterior_intervals(records, rng, samples=BOOTSTRAP_REFERENCE_SAMPLES):
+    """cohenKappa's `ci`: percentiles of kappa over Dirichlet(n_ij + 1/K^2) draws of the cells of
+    the K labels that occur, widened to contain the estimate."""
+    for record in records:
+        table = table_from_pairs(record["pairs"], record["categories"])
+        used = (table.sum(axis=0) + table.sum(axis=1)) > 0
+        table = table[np.ix_(used, used)]
+        size = table.shape[0]
+        if size < 2:
+            record["posteriorLower"] = record["posteriorUpper"] = None
+            continue
+        draws = rng.dirichlet(table.ravel() + 1 / size**2, samples).reshape(samples, size, size)
+        rows, columns = draws.sum(axis=2), draws.sum(axis=1)
+        observed = np.trace(draws, axis1=1, axis2=2)
+        expected = np.sum(rows * columns, axis=1)
+        kappas = (observed - expected) / (1 - expected)
+        lower, upper = np.percentile(kappas, [2.5, 97.5])
+        record["posteriorLower"] = float(min(lower, record["kappa"]))
+        record["posteriorUpper"] = float(max(upper, record["kappa"]))
+
+
 def main():
     rng = np.random.default_rng(20_240_617)
     reference = {
@@ -372,6 +439,12 @@ def main():
         ],
         "correctedPrevalence": [prevalence_record(*case, rng) for case in PREVALENCE_CASES],
     }
+    # Separate generators, so adding these left every earlier value of the file unchanged.
+    add_kappa_posterior_intervals(reference["cohenKappa"], np.random.default_rng(20_260_307))
+    difference_rng = np.random.default_rng(20_260_308)
+    reference["correctedRiskDifference"] = [
+        corrected_difference_record(*case, difference_rng) for case in CORRECTED_DIFFERENCE_CASES
+    ]
     path = Path(__file__).with_name("agreement-reference.json")
     path.write_text(json.dumps(reference, indent=2) + "\n")
     print(f"wrote {path}")
