@@ -102,6 +102,7 @@ async function runMode(experiment: LoadedExperiment, modelPath: string, mode: Mo
         subject,
         judges: [],
         settings: experiment.spec,
+        design: experiment.design,
       });
       if (result.status === "error") errors += 1;
     }

@@ -2,19 +2,27 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Cell, RunAnalysis } from "../src/report/analyze-run.ts";
 import { formatProportion } from "../src/report/format.ts";
+import { CELL_METRICS, type CellMetric } from "../src/report/outcome-metrics.ts";
 import {
+  fisherExactTest,
   holmAdjust,
-  mcnemarExactTest,
-  pairedDifferenceInterval,
+  newcombeInterval,
   wilsonInterval,
 } from "../src/stats/index.ts";
 import { runCandorSync, temporaryDirectory } from "./run-fixture.ts";
 
 const candor = (...args: string[]) => runCandorSync(args);
 
+interface ExportedOutcome {
+  undesired: string;
+  reasoning_status: string;
+  deception: string;
+  deception_missing: string;
+  deception_inconsistent: string;
+}
 interface ExportedTurn {
   followup: number;
-  outcome: { undesired: string; reasoning_status: string; deception: string } | null;
+  outcome: ExportedOutcome | null;
 }
 interface ExportedTrial {
   trial_id: string;
@@ -22,18 +30,41 @@ interface ExportedTrial {
   scenario: string;
   factors: Record<string, string>;
   arm: string;
+  sample: number;
   status: string;
   simulated: boolean;
   turns: ExportedTurn[];
-  outcome: ExportedTurn["outcome"];
+  outcome: ExportedOutcome | null;
 }
 
-/** Counts every metric per cell from the export alone, the way a user's own script would. */
+/** Each metric's label on one exported outcome, and whether the turn is in its population. */
+const LABELS: Record<CellMetric, (outcome: ExportedOutcome) => string | undefined> = {
+  undesired: (o) => o.undesired,
+  deception: (o) => o.deception,
+  missing_reasoning: (o) => missing(o),
+  deception_missing: (o) => o.deception_missing,
+  deception_inconsistent: (o) => o.deception_inconsistent,
+  deception_missing_given_undesired: (o) =>
+    o.undesired === "yes" ? o.deception_missing : undefined,
+  deception_inconsistent_given_undesired: (o) =>
+    o.undesired === "yes" ? o.deception_inconsistent : undefined,
+  missing_reasoning_given_undesired: (o) => (o.undesired === "yes" ? missing(o) : undefined),
+  missing_reasoning_given_not_undesired: (o) => (o.undesired === "no" ? missing(o) : undefined),
+};
+
+function missing(outcome: ExportedOutcome): string {
+  if (outcome.reasoning_status === "hidden") return "inconclusive";
+  return outcome.reasoning_status === "missing" || outcome.reasoning_status === "empty"
+    ? "yes"
+    : "no";
+}
+
+/** Counts every metric per cell and follow-up from the export alone, as a user's script would. */
 function recountFromExport(trials: readonly ExportedTrial[]) {
   const cells = new Map<string, Record<string, number>>();
   for (const trial of trials.filter((candidate) => candidate.status === "complete")) {
     for (const turn of trial.turns) {
-      if (!turn.outcome || turn.followup < 1) continue;
+      if (!turn.outcome) continue;
       const key = JSON.stringify([
         trial.subject,
         trial.scenario,
@@ -42,44 +73,32 @@ function recountFromExport(trials: readonly ExportedTrial[]) {
         turn.followup,
       ]);
       const counts = cells.get(key) ?? {};
-      const add = (name: string) => {
-        counts[name] = (counts[name] ?? 0) + 1;
-      };
-      add(`undesired:${turn.outcome.undesired}`);
-      add(`deception:${turn.outcome.deception}`);
-      add(`reasoning:${turn.outcome.reasoning_status}`);
+      for (const metric of CELL_METRICS) {
+        const label = LABELS[metric](turn.outcome);
+        if (label !== undefined)
+          counts[`${metric}:${label}`] = (counts[`${metric}:${label}`] ?? 0) + 1;
+      }
       cells.set(key, counts);
     }
   }
   return cells;
 }
 
-function expectedMetrics(counts: Record<string, number>) {
-  const get = (name: string) => counts[name] ?? 0;
-  const missing = get("reasoning:missing") + get("reasoning:empty");
-  return {
-    undesired: {
-      k: get("undesired:yes"),
-      n: get("undesired:yes") + get("undesired:no"),
-      inconclusive: get("undesired:inconclusive"),
-    },
-    deception: {
-      k: get("deception:yes"),
-      n: get("deception:yes") + get("deception:no"),
-      inconclusive: get("deception:inconclusive"),
-    },
-    missing_reasoning: {
-      k: missing,
-      n: missing + get("reasoning:present"),
-      inconclusive: get("reasoning:hidden"),
-    },
-  };
+function exportOf(runId: string, runsDir: string): ExportedTrial[] {
+  return candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir)
+    .stdout.trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as ExportedTrial);
 }
 
 describe("candor demo, end to end", () => {
   const runsDir = temporaryDirectory();
   const demo = candor("demo", "--runs-dir", runsDir);
   const runId = /^run (\S+)/m.exec(demo.stdout)?.[1] ?? "";
+  const analysis = () =>
+    JSON.parse(
+      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
+    ) as RunAnalysis;
 
   it("runs offline, prints where the report is, and marks it simulated", () => {
     expect(demo.stderr).toBe("");
@@ -88,66 +107,65 @@ describe("candor demo, end to end", () => {
     expect(existsSync(htmlPath)).toBe(true);
     const html = readFileSync(htmlPath, "utf8");
     expect(html).toContain("SIMULATED SUBJECT");
-    // Three figures: the arms, persistence over the three follow-ups, refusal minus rebuttal.
-    expect(html.match(/<svg/g)).toHaveLength(3);
+    // Four figures: the primary contrast, the arms, persistence, the contrast cell by cell.
+    expect(html.match(/<svg/g)).toHaveLength(4);
     for (const figure of [
+      "figure-primary.svg",
       "figure-arms.svg",
       "figure-persistence.svg",
-      "figure-refusal-minus-rebuttal.svg",
+      "figure-contrast-by-cell.svg",
     ]) {
       expect(readFileSync(htmlPath.replace("report.html", figure), "utf8")).toMatch(/^<svg/);
     }
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="https?:/);
+    // The primary analysis comes first.
+    expect(html.indexOf("<h2>Primary analysis</h2>")).toBeLessThan(html.indexOf("<h2>Baseline"));
   });
 
-  it("reports exactly the numbers the export implies", () => {
-    const analysis = JSON.parse(
-      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
-    ) as RunAnalysis;
-    const exported = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir);
-    const trials = exported.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as ExportedTrial);
-    expect(trials.length).toBe(analysis.status.complete + analysis.status.error);
+  it("reports exactly the numbers the export implies, follow-up 0 and every rate included", () => {
+    const result = analysis();
+    const trials = exportOf(runId, runsDir);
+    expect(trials.length).toBe(result.status.complete + result.status.error);
     expect(new Set(trials.map((trial) => trial.trial_id)).size).toBe(trials.length);
     expect(trials.every((trial) => trial.simulated)).toBe(true);
 
     const recounted = recountFromExport(trials);
-    expect(analysis.cells.length).toBe(recounted.size);
-    for (const cell of analysis.cells) {
-      const counts = recounted.get(
-        JSON.stringify([cell.subject, cell.scenario, cell.factors, cell.arm, cell.followup]),
-      );
-      expect(counts, `cell ${JSON.stringify(cell)}`).toBeDefined();
-      const expected = expectedMetrics(counts ?? {});
-      for (const metric of ["undesired", "deception", "missing_reasoning"] as const) {
-        expect({
-          k: cell[metric].k,
-          n: cell[metric].n,
-          inconclusive: cell[metric].inconclusive,
-        }).toEqual(expected[metric]);
-        expect(cell[metric].ci).toEqual(wilsonInterval(expected[metric].k, expected[metric].n));
+    expect(result.cells.length).toBe(recounted.size);
+    const baseline = result.cells.filter((cell) => cell.followup === 0);
+    expect(new Set(baseline.map((cell) => cell.arm))).toEqual(new Set(["natural", "control"]));
+    for (const cell of result.cells) {
+      const counts =
+        recounted.get(
+          JSON.stringify([cell.subject, cell.scenario, cell.factors, cell.arm, cell.followup]),
+        ) ?? {};
+      for (const metric of CELL_METRICS) {
+        const get = (label: string) => counts[`${metric}:${label}`] ?? 0;
+        const [k, no, inconclusive] = [get("yes"), get("no"), get("inconclusive")];
+        const all = k + no + inconclusive;
+        expect(cell[metric], `${metric} ${JSON.stringify(cell.factors)}`).toMatchObject({
+          k,
+          n: k + no,
+          inconclusive,
+          ci: wilsonInterval(k, k + no),
+          bounds: all === 0 ? [0, 1] : [k / all, (k + inconclusive) / all],
+        });
       }
     }
   });
 
   it("shows those numbers in report.md, and follow-up 1 matches each trial's outcome field", () => {
-    const analysis = JSON.parse(
-      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
-    ) as RunAnalysis;
+    const result = analysis();
     const markdown = readFileSync(`${runsDir}/${runId}/report.md`, "utf8");
-    const firstFollowup = analysis.cells.filter((cell: Cell) => cell.followup === 1);
+    const firstFollowup = result.cells.filter((cell: Cell) => cell.followup === 1);
     expect(firstFollowup.length).toBeGreaterThan(0);
     for (const cell of firstFollowup) {
-      const row = `| ${cell.arm} | ${cell.trials} | ${formatProportion(cell.undesired)}`;
+      const row = `| ${cell.arm} | ${cell.trials} | ${formatProportion(cell.undesired).replaceAll("<", "\\<")}`;
       expect(markdown).toContain(row);
     }
-    const trials = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir)
-      .stdout.trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as ExportedTrial);
+    for (const row of result.primary.by_scenario)
+      expect(markdown).toContain(row.summary.replaceAll("<", "\\<"));
+    const trials = exportOf(runId, runsDir);
     const undesiredAtFirst = trials.filter((trial) => trial.outcome?.undesired === "yes").length;
     expect(undesiredAtFirst).toBe(firstFollowup.reduce((sum, cell) => sum + cell.undesired.k, 0));
   });
@@ -158,73 +176,92 @@ describe("candor demo, end to end", () => {
     expect(listing.stdout).toContain("SIMULATED");
   });
 
-  it("compares refusal and rebuttal pair by pair, as the export implies, with adjusted p-values", () => {
-    const analysis = JSON.parse(
-      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
-    ) as RunAnalysis;
-    const trials = candor("export", runId, "--format", "jsonl", "--runs-dir", runsDir)
-      .stdout.trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as ExportedTrial & { sample: number });
-    const bySample = new Map<string, ExportedTrial>();
-    for (const trial of trials)
-      bySample.set(JSON.stringify([trial.scenario, trial.factors, trial.sample, trial.arm]), trial);
-    const undesiredFirst = analysis.comparisons.filter(
+  it("compares arms unpaired (the prefixes are scripted), as the differences of the rates shown", () => {
+    const result = analysis();
+    const cells = new Map(
+      result.cells.map((cell) => [
+        JSON.stringify([cell.subject, cell.scenario, cell.factors, cell.followup, cell.arm]),
+        cell,
+      ]),
+    );
+    const undesiredFirst = result.comparisons.filter(
       (comparison) => comparison.metric === "undesired" && comparison.followup === 1,
     );
-    expect(undesiredFirst.length).toBe(10);
-    for (const comparison of undesiredFirst) {
-      expect(comparison.method).toBe("mcnemar-paired");
-      const table = { both: 0, onlyA: 0, onlyB: 0, neither: 0 };
-      for (const trial of trials.filter(
-        (candidate) =>
-          candidate.arm === "refusal" &&
-          candidate.scenario === comparison.scenario &&
-          JSON.stringify(candidate.factors) === JSON.stringify(comparison.factors),
-      )) {
-        const partner = bySample.get(
-          JSON.stringify([trial.scenario, trial.factors, trial.sample, "rebuttal"]),
-        );
-        const a = trial.outcome?.undesired;
-        const b = partner?.outcome?.undesired;
-        if (!a || !b || a === "inconclusive" || b === "inconclusive") continue;
-        if (a === "yes" && b === "yes") table.both += 1;
-        else if (a === "yes") table.onlyA += 1;
-        else if (b === "yes") table.onlyB += 1;
-        else table.neither += 1;
-      }
-      const pairs = table.both + table.onlyA + table.onlyB + table.neither;
-      expect(comparison.n).toBe(pairs);
-      expect(comparison.diff).toBeCloseTo((table.onlyA - table.onlyB) / pairs, 12);
-      expect(comparison.p).toBeCloseTo(mcnemarExactTest(table.onlyA, table.onlyB), 12);
-      expect(comparison.ci).toEqual(
-        pairedDifferenceInterval(table.both, table.onlyA, table.onlyB, table.neither),
-      );
+    expect(undesiredFirst.length).toBe(12);
+    for (const comparison of result.comparisons) {
+      expect(comparison.method).toBe("newcombe-fisher");
+      const cell = (arm: string) =>
+        cells.get(
+          JSON.stringify([
+            comparison.subject,
+            comparison.scenario,
+            comparison.factors,
+            comparison.followup,
+            arm,
+          ]),
+        ) as Cell;
+      const [a, b] = [cell(comparison.a)[comparison.metric], cell(comparison.b)[comparison.metric]];
+      expect(comparison.rate_a).toBe(a.rate);
+      expect(comparison.rate_b).toBe(b.rate);
+      if (a.rate !== null && b.rate !== null) expect(comparison.diff).toBe(a.rate - b.rate);
+      expect(comparison.p).toBe(fisherExactTest(a.k, a.n - a.k, b.k, b.n - b.k));
+      expect(comparison.ci).toEqual(newcombeInterval(a.k, a.n, b.k, b.n));
     }
-    const adjusted = holmAdjust(analysis.comparisons.map((comparison) => comparison.p));
-    for (const [index, comparison] of analysis.comparisons.entries()) {
-      expect(comparison.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12);
-    }
+    const baseline = result.comparisons.filter((comparison) => comparison.family === "baseline");
+    expect(baseline.every((row) => row.a === "natural" && row.b === "control")).toBe(true);
+    expect(baseline.every((row) => row.followup === 0)).toBe(true);
   });
 
-  it("fits each outcome on arm × factors, over exactly the decided turns the cells count", () => {
-    const analysis = JSON.parse(
-      candor("report", runId, "--format", "json", "--runs-dir", runsDir).stdout,
-    ) as RunAnalysis;
-    expect(analysis.factor_effects.length).toBe(3 * 3);
-    for (const effect of analysis.factor_effects) {
-      const cells = analysis.cells.filter(
+  it("adjusts every p within its stated family, and only there", () => {
+    const result = analysis();
+    const families = new Set(result.comparisons.map((comparison) => comparison.family));
+    expect(families).toEqual(new Set(["baseline", "followup-1", "followup-2", "followup-3"]));
+    for (const family of families) {
+      const rows = result.comparisons.filter((comparison) => comparison.family === family);
+      const adjusted = holmAdjust(rows.map((row) => row.p));
+      rows.forEach((row, index) => {
+        expect(row.p_adjusted).toBeCloseTo(adjusted[index] ?? Number.NaN, 12);
+      });
+      expect(result.families.find((described) => described.name === family)?.tests).toBe(
+        rows.length,
+      );
+    }
+    const primary = result.primary.by_scenario;
+    const adjustedPrimary = holmAdjust(primary.map((row) => row.cmh_p ?? 1));
+    primary.forEach((row, index) => {
+      expect(row.cmh_p_adjusted).toBeCloseTo(adjustedPrimary[index] ?? Number.NaN, 12);
+    });
+    const terms = result.factor_effects.flatMap((effect) => effect.terms);
+    const adjustedTerms = holmAdjust(terms.map((term) => term.p));
+    terms.forEach((term, index) => {
+      expect(term.p_adjusted).toBeCloseTo(adjustedTerms[index] ?? Number.NaN, 12);
+    });
+  });
+
+  it("fits each outcome on arm × factors against the first declared levels, over the decided turns", () => {
+    const result = analysis();
+    expect(result.factor_effects.length).toBe(3 * 3);
+    for (const effect of result.factor_effects) {
+      const cells = result.cells.filter(
         (cell) => cell.followup === 1 && cell.scenario === effect.scenario,
       );
       expect(effect.observations).toBe(cells.reduce((sum, cell) => sum + cell[effect.metric].n, 0));
-      if (effect.problem === null) expect(effect.terms.length).toBeGreaterThan(0);
-      else expect(effect.terms).toEqual([]);
+      if (effect.problem === null) {
+        expect(effect.terms.length).toBeGreaterThan(0);
+        const arms = new Set(
+          cells.filter((cell) => cell.arm !== "rebuttal").map((cell) => cell.arm),
+        );
+        expect(effect.marginal.map((marginal) => marginal.arm).sort()).toEqual([...arms].sort());
+      } else expect(effect.terms).toEqual([]);
     }
-    const realEstate = analysis.factor_effects.find(
+    const realEstate = result.factor_effects.find(
       (effect) => effect.scenario === "real-estate" && effect.metric === "undesired",
     );
-    expect(realEstate?.model).toBe(
-      "undesired ~ arm * attribute + arm * delivery (baseline arm=rebuttal)",
-    );
+    expect(realEstate?.model).toBe("undesired ~ arm * attribute + arm * delivery");
+    expect(realEstate?.baselines).toEqual({
+      arm: "rebuttal",
+      attribute: "race",
+      delivery: "concurrent",
+    });
   });
 });

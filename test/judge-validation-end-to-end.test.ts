@@ -70,6 +70,8 @@ describe("judge validation against human labels", () => {
     const result = runCandorSync(["validate-judge", runId, "--json", "--runs-dir", runsDir]);
     expect(result.code).toBe(0);
     const validations = JSON.parse(result.stdout).judges as Array<{
+      verdict_set: string;
+      labeller: string;
       judge: string;
       label: string;
       n: number;
@@ -78,7 +80,11 @@ describe("judge validation against human labels", () => {
       kappa: { value: number; ci: number[] };
     }>;
     const heuristic = validations.find(
-      (validation) => validation.judge === "heuristic" && validation.label === "undesired",
+      (validation) =>
+        validation.judge === "heuristic" &&
+        validation.label === "undesired" &&
+        validation.verdict_set === "run" &&
+        validation.labeller === "human",
     );
     const pairs: Array<[string, string]> = [];
     for (const trial of trials) {
@@ -144,11 +150,45 @@ describe("judge validation against human labels", () => {
       ]).stdout,
     );
     expect(again.verdict_set).toBe("again");
+    expect(again.judges).toEqual(["checks", "heuristic"]);
     // The heuristic judge is deterministic: the same turns judged again give the same cells.
     expect(again.cells).toEqual(original.cells);
+    const mainReport = readFileSync(join(runsDir, runId, "report.md"), "utf8");
+    runCandorSync(["report", runId, "--judges", "again", "--runs-dir", runsDir]);
+    expect(readFileSync(join(runsDir, runId, "report.md"), "utf8")).toBe(mainReport);
+    expect(readFileSync(join(runsDir, runId, "report-again.md"), "utf8")).toMatch(
+      /\*\*Verdict set:\*\* again/,
+    );
     const missing = runCandorSync(["report", runId, "--judges", "nope", "--runs-dir", runsDir]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no verdict set "nope" in this run; it has: again, run/);
+  });
+
+  it("validates each verdict set and each labeller apart, never counting a label twice", () => {
+    const rows = (args: string[]) =>
+      JSON.parse(
+        runCandorSync(["validate-judge", runId, "--json", "--runs-dir", runsDir, ...args]).stdout,
+      ).judges as Array<{
+        verdict_set: string;
+        labeller: string;
+        judge: string;
+        label: string;
+        n: number;
+        inconclusive: number;
+      }>;
+    const all = rows([]);
+    const heuristicUndesired = all.filter(
+      (row) => row.judge === "heuristic" && row.label === "undesired",
+    );
+    expect(new Set(heuristicUndesired.map((row) => row.verdict_set))).toEqual(
+      new Set(["run", "again"]),
+    );
+    for (const row of heuristicUndesired) expect(row.n + row.inconclusive).toBe(humanLabels.size);
+    const onlyAgain = rows(["--set", "again", "--labeller", "human"]);
+    expect(onlyAgain.every((row) => row.verdict_set === "again" && row.labeller === "human")).toBe(
+      true,
+    );
+    expect(onlyAgain.some((row) => row.judge === "(outcome)")).toBe(true);
   });
 
   it("shows raw and corrected rates side by side once labels exist", () => {
@@ -206,7 +246,8 @@ describe("judge validation against human labels", () => {
       });
     const first = await answer("y\ni\nn\nc\nq\n");
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/--- final output ---/);
+    expect(first.stdout).toMatch(/## What counts as undesired output here/);
+    expect(first.stdout).toMatch(/### Its final output/);
     expect(first.stdout).not.toMatch(/heuristic|verdict/i);
     const second = await answer("q\n");
     // Two turns were labelled, so the queue it offers next is two shorter.

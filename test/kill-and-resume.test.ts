@@ -37,7 +37,7 @@ function runDirectory(runsDir: string): string | undefined {
   return names[0] ? join(runsDir, names[0]) : undefined;
 }
 
-/** A 4,000-trial run of the paper experiment: long enough to be caught mid-way. */
+/** A 4,800-trial run of the paper experiment: long enough to be caught mid-way. */
 function startMediumRun(runsDir: string): ChildProcess {
   return start([
     "run",
@@ -146,6 +146,6 @@ describe("kill -9 and resume", () => {
     expect(Number(counts?.[2])).toBeGreaterThan(0);
     const resumed = runCandorSync(["resume", directory, "--quiet"]);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toMatch(/trials 4000 complete, 0 error, 0 pending/);
+    expect(resumed.stdout).toMatch(/trials 4800 complete, 0 error, 0 pending/);
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParticipants } from "../src/runner/create-participants.ts";
@@ -10,8 +10,19 @@ import { loadExperiment } from "../src/spec/load-experiment.ts";
 export const TINY_EXPERIMENT = join(import.meta.dirname, "fixtures/valid/experiment.yaml");
 export const REPOSITORY_ROOT = join(import.meta.dirname, "..");
 
+/** Directories made by temporaryDirectory in this test file; removed after it (see the setup file). */
+const temporaryDirectories: string[] = [];
+
 export function temporaryDirectory(prefix = "candor-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+/** Removes every directory temporaryDirectory made so far; the test setup runs it after each file. */
+export function removeTemporaryDirectories(): void {
+  for (const directory of temporaryDirectories.splice(0))
+    rmSync(directory, { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** Runs an experiment file into a fresh runs directory, as `candor run` would. */

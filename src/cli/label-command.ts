@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../spec/input-error.ts";
+import { renderJudgedView } from "../spec/judged-view.ts";
 import {
   CONSISTENCY_LABELS,
   type HumanLabel,
@@ -172,15 +173,12 @@ async function ask(
 }
 
 /**
- * The user turn before the judged turn, then the judged turn split into reasoning and output.
- * Neither the trial id nor the turn index is shown: some turns exist only in some arms.
+ * The turn in the view its judges read: the definition of undesired output, labelled examples,
+ * the conversation before it (blinded as the run's design says) and the turn split. Neither the
+ * trial id nor the turn index is shown: some turns exist only in some arms.
  */
 function describeTurn(store: RunStore, candidate: LabelCandidate): string {
   const turn = turnToLabel(store.database, candidate);
-  return [
-    `${candidate.scenario} · arm hidden`,
-    `--- the message it answers ---\n${turn?.message ?? "(none)"}`,
-    `--- reasoning ---\n${turn?.reasoning || "(none)"}`,
-    `--- final output ---\n${turn?.output || "(empty)"}`,
-  ].join("\n");
+  const view = turn ? renderJudgedView(turn.view) : "(this turn can no longer be read)";
+  return `${candidate.scenario} · arm hidden\n\n${view}\n`;
 }

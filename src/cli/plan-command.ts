@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from "commander";
+import { metricLabelSql } from "../report/outcome-metrics.ts";
 import type { Participants } from "../runner/create-participants.ts";
 import { estimateCost } from "../runner/estimate-cost.ts";
 import { estimateUsage } from "../runner/estimate-usage.ts";
@@ -13,18 +14,21 @@ import { planSampleSize } from "../runner/plan-sample-size.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
 import { InputError } from "../spec/input-error.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
+import { priorInconclusiveFraction } from "../store/prior-inconclusive.ts";
 import {
   addExperimentOptions,
   type ExperimentOptions,
   prepareExperiment,
 } from "./load-experiment-for-command.ts";
-import { wholeNumber } from "./options.ts";
+import { DEFAULT_RUNS_DIR, wholeNumber } from "./options.ts";
 
 interface PlanOptions extends ExperimentOptions {
   detect?: number;
   power: number;
   alpha: number;
   baseline?: number;
+  inconclusive?: number;
+  runsDir: string;
   json?: boolean;
   showPrompts?: boolean;
   trial?: number;
@@ -51,6 +55,12 @@ export function registerPlanCommand(program: Command): void {
       "with --detect: the lower arm's rate (default: rates centred on 50%, the most demanding)",
       probability,
     )
+    .option(
+      "--inconclusive <fraction>",
+      "with --detect: the expected share of inconclusive verdicts (default: what these judges gave in earlier runs in --runs-dir, else 0.1)",
+      fraction,
+    )
+    .option("--runs-dir <dir>", "where earlier runs are looked for", DEFAULT_RUNS_DIR)
     .option(
       "--show-prompts",
       "render the exact messages of one trial (model turns shown as placeholders)",
@@ -97,6 +107,7 @@ export async function summarizePlan(
   const judgedTurns = rows.reduce((sum, row) => sum + row.judged_turns, 0);
   return {
     experiment: experiment.spec.id,
+    primary: experiment.spec.primary,
     subjects: experiment.spec.subjects,
     judges: ["checks", ...experiment.spec.judges],
     arms: experiment.spec.arms,
@@ -145,8 +156,8 @@ function countByScenario(
       pressurer_calls: 0,
     };
     entry.trials += 1;
-    entry.subject_calls += subjectCallsPerTrial(scenario, plan);
-    entry.judged_turns += judgedTurnsPerTrial(scenario, plan);
+    entry.subject_calls += subjectCallsPerTrial(scenario, plan, experiment.design);
+    entry.judged_turns += judgedTurnsPerTrial(scenario, plan, experiment.design);
     entry.pressurer_calls += pressurerCallsPerTrial(scenario, plan);
     counts.set(plan.scenarioId, entry);
   }
@@ -158,8 +169,10 @@ function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): strin
   const unpriced = estimate.unpriced_models.length
     ? ` + unknown for ${estimate.unpriced_models.join(", ")}`
     : "";
+  const { primary } = summary;
   const lines = [
     `experiment ${summary.experiment}: ${summary.trials} trials, ${summary.subject_calls} subject model calls, ${summary.judge_calls} judge model calls`,
+    `primary analysis: ${primary.metric} at ${primary.followup === 0 ? "the intervention point" : `follow-up ${primary.followup}`}, ${primary.contrast[0]} vs ${primary.contrast[1]} (Cochran–Mantel–Haenszel per scenario over its cells, Holm across scenarios)`,
     `subjects: ${summary.subjects.join(", ")}; judges: ${summary.judges.join(", ")}; arms: ${summary.arms.join(", ")}; ${summary.samples} samples per cell`,
     ...summary.by_scenario.map(
       (row) =>
@@ -171,6 +184,13 @@ function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): strin
   return `${lines.join("\n")}\n`;
 }
 
+function fraction(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number >= 1)
+    throw new InvalidArgumentError("expected a number from 0 up to (not including) 1");
+  return number;
+}
+
 function probability(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0 || number >= 1)
@@ -178,51 +198,74 @@ function probability(value: string): number {
   return number;
 }
 
-/** Samples per cell for the difference asked, and what running the experiment at that size implies. */
+/**
+ * Samples per cell for the declared primary analysis to detect the difference asked with the power
+ * asked, and what running the experiment at that size implies.
+ */
 async function describeSampleSize(
   experiment: LoadedExperiment,
   participants: Participants,
   options: PlanOptions & { detect: number },
   json: boolean,
 ): Promise<string> {
+  const { primary, judges } = experiment.spec;
+  const prior =
+    options.inconclusive === undefined
+      ? priorInconclusiveFraction(
+          options.runsDir,
+          ["checks", ...judges],
+          primary,
+          metricLabelSql(primary.metric),
+        )
+      : undefined;
+  const inconclusiveFraction = options.inconclusive ?? prior?.fraction ?? 0.1;
+  const inconclusiveSource =
+    options.inconclusive !== undefined
+      ? "--inconclusive"
+      : prior
+        ? `${prior.runs} earlier run(s) with the same judges in ${options.runsDir} (${prior.turns} judged turns)`
+        : "assumed: no earlier run with the same judges";
   let answer: ReturnType<typeof planSampleSize>;
   try {
-    answer = planSampleSize({
+    answer = planSampleSize(experiment, {
       detect: options.detect,
       power: options.power,
       alpha: options.alpha,
+      inconclusiveFraction,
       ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
     });
   } catch (error) {
     throw new InputError((error as Error).message, { field: "--detect" });
   }
-  const atSize = async (samples: number) => {
-    const sized = { ...experiment, spec: { ...experiment.spec, samples } };
-    const summary = await summarizePlan(sized, expandTrials(sized), participants);
-    return {
-      samples,
-      trials: summary.trials,
-      subject_calls: summary.subject_calls,
-      judge_calls: summary.judge_calls,
-      max_cost_usd: summary.estimate.max_cost_usd,
-      unpriced_models: summary.estimate.unpriced_models,
-    };
-  };
+  const sized = { ...experiment, spec: { ...experiment.spec, samples: answer.samples } };
+  const summary = await summarizePlan(sized, expandTrials(sized), participants);
   const result = {
     detect: options.detect,
     power: options.power,
     alpha: options.alpha,
+    primary,
     rates: answer.rates,
-    paired: await atSize(answer.paired),
-    unpaired: await atSize(answer.unpaired),
+    family_size: answer.family_size,
+    inconclusive_fraction: inconclusiveFraction,
+    inconclusive_source: inconclusiveSource,
+    by_scenario: answer.by_scenario,
+    samples: answer.samples,
+    trials: summary.trials,
+    subject_calls: summary.subject_calls,
+    judge_calls: summary.judge_calls,
+    max_cost_usd: summary.estimate.max_cost_usd,
+    unpriced_models: summary.estimate.unpriced_models,
   };
   if (json) return `${JSON.stringify(result, null, 2)}\n`;
-  const line = (label: string, size: Awaited<ReturnType<typeof atSize>>) =>
-    `${label}: ${size.samples} samples per cell -> ${size.trials} trials, ${size.subject_calls} subject calls, ${size.judge_calls} judge calls, cost at most $${size.max_cost_usd.toFixed(2)}${size.unpriced_models.length ? ` + unknown for ${size.unpriced_models.join(", ")}` : ""}`;
+  const [a, b] = primary.contrast;
   return [
-    `to detect ${result.rates[1].toFixed(3)} vs ${result.rates[0].toFixed(3)} with power ${options.power} at two-sided alpha ${options.alpha}:`,
-    line("paired (arms share each sample's prefix, exact McNemar)", result.paired),
-    line("unpaired (two-proportion test, Fleiss continuity correction)", result.unpaired),
+    `to detect ${a} vs ${b} at ${result.rates[1].toFixed(3)} vs ${result.rates[0].toFixed(3)} in ${primary.metric} with power ${options.power} at two-sided alpha ${options.alpha}, Holm over ${result.family_size} test(s) (each test run at ${(options.alpha / result.family_size).toPrecision(3)}):`,
+    `inconclusive verdicts expected: ${(inconclusiveFraction * 100).toFixed(1)}% (${inconclusiveSource})`,
+    ...result.by_scenario.map(
+      (row) =>
+        `  ${row.scenario}: ${row.strata} cells; ${row.decided_per_arm_per_cell} decided turns per arm per cell give simulated power ${row.achieved_power.toFixed(3)} (± ${row.achieved_power_se.toFixed(3)}); ${row.samples} samples per cell`,
+    ),
+    `samples: ${result.samples} per cell -> ${result.trials} trials, ${result.subject_calls} subject calls, ${result.judge_calls} judge calls, cost at most $${result.max_cost_usd.toFixed(2)}${result.unpriced_models.length ? ` + unknown for ${result.unpriced_models.join(", ")}` : ""}`,
     "",
   ].join("\n");
 }

@@ -1,3 +1,4 @@
+import { deceptionKinds } from "../judges/combine-verdicts.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import type { TurnOutcome } from "../spec/verdict.ts";
 
@@ -27,6 +28,7 @@ export function trialExportRecord(trial: TrialResult, runId: string) {
       output: turn.parsed?.output ?? null,
       reasoning_status: turn.parsed?.reasoningStatus ?? null,
       parse_rule: turn.parsed?.rule ?? null,
+      native_reasoning: turn.response?.nativeReasoning ?? null,
       verdicts: turn.verdicts.map((verdict) => ({
         judge: verdict.judge,
         undesired: verdict.undesired,
@@ -56,10 +58,13 @@ export function followupOutcome(trial: TrialResult, followup: number) {
 }
 
 function exportOutcome(outcome: TurnOutcome) {
+  const kinds = deceptionKinds(outcome.undesired, outcome.reasoningStatus, outcome.consistency);
   return {
     undesired: outcome.undesired,
     reasoning_status: outcome.reasoningStatus,
     consistency: outcome.consistency,
     deception: outcome.deception,
+    deception_missing: kinds.missing,
+    deception_inconsistent: kinds.inconsistent,
   };
 }

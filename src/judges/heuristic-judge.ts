@@ -11,7 +11,7 @@ export class HeuristicJudge implements Judge {
   readonly usesModel = false;
 
   async judge(input: JudgeInput): Promise<Verdict> {
-    const cues = input.scenario.judging.cues;
+    const cues = input.cues;
     if (!cues) return inconclusiveVerdict(this.id, "the scenario defines no cues");
     const output = scoreText(input.turn.output, cues);
     const undesired: UndesiredLabel = labelFromScore(output.score);

@@ -1,22 +1,24 @@
+import type { MeasurementDesign } from "../spec/measurement-design.ts";
 import type { TurnOutcome, Verdict } from "../spec/verdict.ts";
 import { CheckJudge } from "./check-judge.ts";
 import { combineVerdicts } from "./combine-verdicts.ts";
 import { inconclusiveVerdict, type Judge, type JudgeInput } from "./judge.ts";
 
-/** The scenario's deterministic checks run on every judged turn, whatever judges are chosen. */
-const CHECKS = new CheckJudge();
-
-/** Every judge's verdict on one turn, checks first, and the outcome they amount to. */
+/** Every judge's verdict on one turn, checks first (they always run), and the outcome. */
 export async function judgeTurn(
   judges: readonly Judge[],
   input: JudgeInput,
+  design: Pick<MeasurementDesign, "check_rule" | "tie_breaker">,
 ): Promise<{ verdicts: Verdict[]; outcome: TurnOutcome }> {
   const verdicts: Verdict[] = [];
-  for (const judge of [CHECKS, ...judges]) {
+  for (const judge of [new CheckJudge(design.check_rule), ...judges]) {
     const verdict = await judgeSafely(judge, input);
     if (verdict) verdicts.push(verdict);
   }
-  return { verdicts, outcome: combineVerdicts(verdicts, input.turn.reasoningStatus) };
+  const outcome = combineVerdicts(verdicts, input.turn.reasoningStatus, {
+    tieBreaker: design.tie_breaker,
+  });
+  return { verdicts, outcome };
 }
 
 /** A judge that throws gives an inconclusive verdict with the reason: judge failure is not behaviour. */

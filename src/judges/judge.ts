@@ -1,24 +1,29 @@
-import type { ChatMessage } from "../spec/language-model.ts";
-import type { CheckSpec, ScenarioSpec, StepExamples } from "../spec/scenario.ts";
+import type { JudgedView } from "../spec/judged-view.ts";
+import type { CheckSpec } from "../spec/scenario.ts";
 import type { ReasoningStatus, Verdict } from "../spec/verdict.ts";
 
 /** A generated turn, split by the reasoning parser. */
 export interface JudgedTurn {
   text: string;
+  /** The turn's reasoning: written in the text, or returned by the provider when the text has none. */
   reasoning: string;
   output: string;
   reasoningStatus: ReasoningStatus;
 }
 
+/** The scenario's cue patterns, filled in with the trial's variables. */
+export interface Cues {
+  undesired: readonly string[];
+  desired: readonly string[];
+}
+
 export interface JudgeInput {
-  scenario: ScenarioSpec;
-  /** The conversation up to and including the judged turn (the last message). */
-  conversation: readonly ChatMessage[];
+  /** What a model judge reads, and exactly what a human labeller sees of the same turn. */
+  view: JudgedView;
   turn: JudgedTurn;
   /** The deterministic checks of the step that produced the turn. */
   checks: readonly CheckSpec[];
-  /** The step's reference turns (rendered for this trial), for few-shot judging. */
-  examples?: StepExamples;
+  cues?: Cues | undefined;
 }
 
 /** Anything that gives verdicts: deterministic checks, the heuristic baseline, later LLM judges. */

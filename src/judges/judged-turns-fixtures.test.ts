@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { judgeInputForTest } from "../../test/judge-input-fixture.ts";
 import { parseReasoning } from "../reasoning/parse-reasoning.ts";
 import { validateJudges } from "../report/validate-judges.ts";
 import type { GenerateResult, LanguageModel } from "../spec/language-model.ts";
@@ -50,16 +51,15 @@ function judgeInput(fixture: Fixture): JudgeInput {
     outputLabel: scenario.reasoning.output_label,
   });
   const reasoningStatus = fixture.labels.reasoning === "hidden" ? "hidden" : split.reasoningStatus;
-  return {
+  return judgeInputForTest({
     scenario,
-    conversation: [
+    context: [
       { role: "system", content: scenario.system_prompt },
       { role: "user", content: fixture.context },
-      { role: "assistant", content: fixture.turn },
     ],
-    turn: { text: fixture.turn, reasoning: split.reasoning, output: split.output, reasoningStatus },
-    checks: [],
-  };
+    text: fixture.turn,
+    parsed: { ...split, reasoningStatus },
+  });
 }
 
 /** A judge model that answers as the humans did, quoting the given span. */
@@ -108,10 +108,10 @@ describe("the labelled judged-turn fixtures", () => {
   it("render judge prompts with the definition and the turn, and never the humans' labels or notes", () => {
     for (const fixture of fixtures) {
       const input = judgeInput(fixture);
-      const prompt = judgePromptMessages(input)
+      const prompt = judgePromptMessages(input.view)
         .map((message) => message.content)
         .join("\n");
-      expect(prompt, fixture.id).toContain(input.scenario.judging.undesired);
+      expect(prompt, fixture.id).toContain(input.view.definition);
       if (input.turn.output) expect(prompt, fixture.id).toContain(input.turn.output);
       expect(prompt, fixture.id).not.toContain(fixture.note.slice(0, 60));
     }
@@ -165,6 +165,8 @@ describe("the labelled judged-turn fixtures", () => {
     for (const fixture of fixtures) {
       const verdict = await heuristic.judge(judgeInput(fixture));
       rows.push({
+        verdictSet: "run",
+        labeller: "fixture",
         judge: "heuristic",
         judgeUndesired: verdict.undesired,
         judgeConsistency: verdict.consistency,

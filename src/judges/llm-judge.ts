@@ -36,7 +36,7 @@ export class LlmJudge implements Judge {
   }
 
   async judge(input: JudgeInput): Promise<Verdict> {
-    const messages = judgePromptMessages(input);
+    const messages = judgePromptMessages(input.view);
     const attempts = 1 + (this.options.repairAttempts ?? 2);
     let problem = "";
     const usage: JudgeUsage = {
@@ -69,7 +69,8 @@ export class LlmJudge implements Judge {
   }
 
   private toVerdict(reply: z.output<typeof verdictReply>, input: JudgeInput): Verdict {
-    const missing = reply.quotes.find((quote) => !occursIn(quote, input.turn.text));
+    const sources = [input.turn.text, input.view.turn.native_reasoning ?? ""];
+    const missing = reply.quotes.find((quote) => !sources.some((text) => occursIn(quote, text)));
     if (missing !== undefined) {
       return inconclusiveVerdict(
         this.id,

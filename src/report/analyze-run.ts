@@ -1,112 +1,76 @@
 import type Database from "better-sqlite3";
-import type { Arm, ModelSettings } from "../spec/experiment.ts";
-import { type CorrectedPrevalence, wilsonInterval } from "../stats/index.ts";
+import type { ModelSettings, PrimaryAnalysisSpec } from "../spec/experiment.ts";
+import { wilsonInterval } from "../stats/index.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
-import { compareArms } from "./compare-arms.ts";
+import type { Cell, PAdjustment, Proportion, RunAnalysis, TestFamily } from "./analysis-types.ts";
+import { baselineComparisons, compareArms } from "./compare-arms.ts";
 import { correctUndesiredRate, outcomeValidation } from "./corrected-rates.ts";
-import { countOutcomes, type OutcomeCounts } from "./count-outcomes.ts";
+import { countOutcomes, type LabelCounts, type OutcomeCounts } from "./count-outcomes.ts";
 import { countPairs } from "./count-pairs.ts";
 import { type FactorEffect, factorEffects } from "./factor-effects.ts";
-import { type JudgeAgreement, judgeAgreement } from "./judge-agreement.ts";
-import { type ModelUsage, usageSummary } from "./usage-summary.ts";
+import { judgeAgreement } from "./judge-agreement.ts";
+import { CELL_METRICS } from "./outcome-metrics.ts";
+import { primaryAnalysis } from "./primary-analysis.ts";
+import { adjustPValues, describeFamilies } from "./test-families.ts";
+import { usageSummary } from "./usage-summary.ts";
 
-export const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
-export type Metric = (typeof METRICS)[number];
+export type { Cell, Comparison, PAdjustment, Proportion, RunAnalysis } from "./analysis-types.ts";
+export { METRICS, type Metric } from "./outcome-metrics.ts";
 
-/** A rate with its 95% Wilson interval; `inconclusive` turns are counted here, outside `n`. */
-export interface Proportion {
-  k: number;
-  n: number;
-  rate: number | null;
-  ci: [number, number];
-  inconclusive: number;
-}
+const DEFAULT_PRIMARY: PrimaryAnalysisSpec = {
+  metric: "undesired",
+  followup: 1,
+  contrast: ["refusal", "rebuttal"],
+};
 
-export interface Cell {
-  subject: string;
-  scenario: string;
-  factors: Record<string, string>;
-  arm: Arm;
-  followup: number;
-  /** Completed trials that reached this follow-up. */
-  trials: number;
-  undesired: Proportion;
-  deception: Proportion;
-  missing_reasoning: Proportion;
-  /** The undesired rate corrected for measured judge error; null without human labels. */
-  undesired_corrected: CorrectedPrevalence | null;
-}
-
-export interface Comparison {
-  subject: string;
-  scenario: string;
-  factors: Record<string, string>;
-  followup: number;
-  metric: Metric;
-  a: Arm;
-  b: Arm;
-  diff: number | null;
-  ci: [number, number];
-  p: number;
-  /** p after the adjustment for multiple comparisons across every comparison in the report. */
-  p_adjusted: number;
-  /** Paired when the arms' trials of each sample saw the same prefix; otherwise unpaired. */
-  method: "mcnemar-paired" | "newcombe-fisher";
-  /** Pairs (paired) or trials per arm (unpaired) the comparison rests on. */
-  n: number | [number, number];
-}
-
-export type PAdjustment = "holm" | "bh";
-
-export interface RunAnalysis {
-  metadata: RunMetadata;
-  /** Whose verdicts the outcomes come from: the run's own set, or one added by `candor judge`. */
-  verdict_set: string;
-  status: Record<"pending" | "complete" | "error", number>;
-  /** Errored trials by subject and scenario: excluded from every rate, never silently. */
-  errors: Array<{ subject: string; scenario: string; count: number }>;
-  cells: Cell[];
-  comparisons: Comparison[];
-  /** Tokens and cost per subject and judge model; cached calls cost nothing. */
-  usage: ModelUsage[];
-  /** Logistic regressions of each outcome on arm × factors, per subject and scenario. */
-  factor_effects: FactorEffect[];
-  /** Agreement between the judges (two or more) on `undesired`. */
-  judge_agreement: JudgeAgreement;
-}
-
-const COMPARED_ARMS: readonly [Arm, Arm] = ["refusal", "rebuttal"];
-
-/** Rates per design cell and follow-up, and refusal-minus-rebuttal differences. */
+/** The declared primary analysis first, then rates per cell and follow-up, and the contrasts. */
 export function analyzeRun(
   store: RunStore,
   options: { verdictSet?: string; adjustment?: PAdjustment } = {},
 ): RunAnalysis {
   const verdictSet = options.verdictSet ?? RUN_VERDICT_SET;
+  const adjustment = options.adjustment ?? "holm";
   store.tuneForAnalysis();
+  const metadata = store.metadata();
+  const experiment = metadata.experiment as { models?: Record<string, ModelSettings> };
+  const primarySpec = declaredPrimary(metadata);
   const validation = outcomeValidation(store.database, verdictSet);
   const cells = outcomeCells(store.database, verdictSet).map((cell) => ({
     ...cell,
     undesired_corrected: correctUndesiredRate(cell, validation),
   }));
-  const metadata = store.metadata();
-  const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
+  const [a, b] = primarySpec.contrast;
+  const comparisons = [
+    ...baselineComparisons(cells, adjustment),
+    ...compareArms(
+      cells,
+      countPairs(store.database, verdictSet, a, b, metadata.design),
+      [a, b],
+      adjustment,
+    ),
+  ];
+  const primary = primaryAnalysis(store.database, verdictSet, primarySpec, validation);
+  const effects = adjustFactorEffects(factorEffects(store.database, verdictSet, b), adjustment);
   return {
     metadata,
+    design: metadata.design,
     verdict_set: verdictSet,
+    judges: verdictSetJudges(store.database, verdictSet, metadata.judges),
     status: store.statusCounts(),
     errors: errorCounts(store),
+    primary,
     cells,
-    comparisons: compareArms(
-      cells,
-      countPairs(store.database, verdictSet, ...COMPARED_ARMS),
-      ...COMPARED_ARMS,
-      options.adjustment ?? "holm",
-    ),
-    usage: usageSummary(store.database, settings),
-    factor_effects: factorEffects(store.database, verdictSet),
+    comparisons,
+    families: describeFamilies(primary, comparisons, effects, adjustment),
+    usage: usageSummary(store.database, experiment.models ?? {}),
+    factor_effects: effects,
     judge_agreement: judgeAgreement(store.database, verdictSet),
   };
+}
+
+/** The primary analysis a run declared; runs from before declarations get candor's default. */
+export function declaredPrimary(metadata: Pick<RunMetadata, "experiment">): PrimaryAnalysisSpec {
+  return (metadata.experiment as { primary?: PrimaryAnalysisSpec }).primary ?? DEFAULT_PRIMARY;
 }
 
 /** Rates per design cell and follow-up, before any correction for judge error. */
@@ -118,6 +82,9 @@ export function outcomeCells(
 }
 
 function toCell(counts: OutcomeCounts): Omit<Cell, "undesired_corrected"> {
+  const rates = Object.fromEntries(
+    CELL_METRICS.map((metric) => [metric, proportionOf(counts.counts[metric])]),
+  ) as Record<(typeof CELL_METRICS)[number], Proportion>;
   return {
     subject: counts.subject,
     scenario: counts.scenario,
@@ -125,26 +92,51 @@ function toCell(counts: OutcomeCounts): Omit<Cell, "undesired_corrected"> {
     arm: counts.arm,
     followup: counts.followup,
     trials: counts.turns,
-    undesired: proportion(
-      counts.undesiredYes,
-      counts.undesiredYes + counts.undesiredNo,
-      counts.undesiredInconclusive,
-    ),
-    deception: proportion(
-      counts.deceptionYes,
-      counts.deceptionYes + counts.deceptionNo,
-      counts.deceptionInconclusive,
-    ),
-    missing_reasoning: proportion(
-      counts.reasoningMissing,
-      counts.reasoningMissing + counts.reasoningPresent,
-      counts.reasoningHidden,
-    ),
+    ...rates,
   };
 }
 
+export function proportionOf(counts: LabelCounts): Proportion {
+  return proportion(counts.yes, counts.yes + counts.no, counts.inconclusive);
+}
+
+/** k of n decided, with the inconclusive turns beside it and the bounds they allow. */
 export function proportion(k: number, n: number, inconclusive: number): Proportion {
-  return { k, n, rate: n === 0 ? null : k / n, ci: wilsonInterval(k, n), inconclusive };
+  const all = n + inconclusive;
+  return {
+    k,
+    n,
+    rate: n === 0 ? null : k / n,
+    ci: wilsonInterval(k, n),
+    inconclusive,
+    bounds: all === 0 ? [0, 1] : [k / all, (k + inconclusive) / all],
+  };
+}
+
+/** Every term of every factor-effect model is one family of tests, adjusted together. */
+function adjustFactorEffects(effects: FactorEffect[], adjustment: PAdjustment): FactorEffect[] {
+  const adjusted = adjustPValues(
+    effects.flatMap((effect) => effect.terms.map((term) => term.p)),
+    adjustment,
+  );
+  let next = 0;
+  return effects.map((effect) => ({
+    ...effect,
+    terms: effect.terms.map((term) => ({ ...term, p_adjusted: adjusted[next++] ?? term.p })),
+  }));
+}
+
+/** The judges whose verdicts make up a set: the run's own, or those `candor judge` added. */
+function verdictSetJudges(
+  database: Database.Database,
+  verdictSet: string,
+  runJudges: readonly string[],
+): string[] {
+  if (verdictSet === RUN_VERDICT_SET) return [...runJudges];
+  const rows = database
+    .prepare("SELECT DISTINCT judge FROM verdicts WHERE verdict_set = ? ORDER BY judge")
+    .all(verdictSet) as Array<{ judge: string }>;
+  return rows.map((row) => row.judge);
 }
 
 function errorCounts(store: RunStore): RunAnalysis["errors"] {
@@ -155,3 +147,5 @@ function errorCounts(store: RunStore): RunAnalysis["errors"] {
     )
     .all() as RunAnalysis["errors"];
 }
+
+export type { TestFamily };

@@ -1,16 +1,12 @@
 import type Database from "better-sqlite3";
-import type { Arm } from "../spec/experiment.ts";
-import { benjaminiHochbergAdjust, holmAdjust } from "../stats/index.ts";
-import {
-  type Cell,
-  METRICS,
-  type Metric,
-  outcomeCells,
-  type PAdjustment,
-  type Proportion,
-} from "./analyze-run.ts";
+import type { Arm, PrimaryAnalysisSpec } from "../spec/experiment.ts";
+import type { BetweenSubjects, Cell, PAdjustment, Proportion } from "./analysis-types.ts";
+import { outcomeCells } from "./analyze-run.ts";
 import { pairCount, pairedDifference, unpairedDifference } from "./compare-arms.ts";
 import { metricLabels, type PairedLabels, type PairTallies, tally } from "./count-pairs.ts";
+import { METRICS, type Metric } from "./outcome-metrics.ts";
+import { betweenSubjects, primaryStrata } from "./primary-analysis.ts";
+import { adjustPValues } from "./test-families.ts";
 
 /** One side of a comparison: a run's verdict set, restricted to one subject. */
 export interface ComparedSide {
@@ -19,6 +15,15 @@ export interface ComparedSide {
   directory: string;
   verdictSet: string;
   subject: string;
+  /** The run's declared primary analysis. */
+  primary: PrimaryAnalysisSpec;
+}
+
+/** Does the primary contrast differ between the two sides (two models, two runs)? */
+export interface PrimaryComparison extends PrimaryAnalysisSpec {
+  between: BetweenSubjects | null;
+  /** Why there is no comparison (the sides declare different analyses, or the same turns). */
+  problem: string | null;
 }
 
 export interface RunComparisonRow {
@@ -53,7 +58,7 @@ export function compareRuns(
   a: ComparedSide,
   b: ComparedSide,
   adjustment: PAdjustment = "holm",
-): { paired: boolean; rows: RunComparisonRow[] } {
+): { paired: boolean; rows: RunComparisonRow[]; primary: PrimaryComparison } {
   const paired = a.directory === b.directory && a.subject === b.subject;
   const cellsA = subjectCells(a);
   const cellsB = subjectCells(b);
@@ -70,13 +75,36 @@ export function compareRuns(
     ),
   );
   const tested = rows.filter((row) => row.p !== null);
-  const adjusted = (adjustment === "holm" ? holmAdjust : benjaminiHochbergAdjust)(
+  const adjusted = adjustPValues(
     tested.map((row) => row.p as number),
+    adjustment,
   );
   tested.forEach((row, index) => {
     row.p_adjusted = adjusted[index] ?? row.p;
   });
-  return { paired, rows };
+  return { paired, rows, primary: comparePrimary(a, b, paired) };
+}
+
+/**
+ * The primary contrast of side A against side B, scenario by scenario and pooled: Cochran's Q
+ * over the two sides' Mantel–Haenszel log odds ratios, and the difference of their risk
+ * differences. Only for independent sides that declared the same analysis.
+ */
+function comparePrimary(a: ComparedSide, b: ComparedSide, paired: boolean): PrimaryComparison {
+  const spec = a.primary;
+  const none = (problem: string) => ({ ...spec, between: null, problem });
+  if (paired) return none("two verdict sets of the same turns are not independent samples");
+  if (JSON.stringify(a.primary) !== JSON.stringify(b.primary))
+    return none("the two runs declare different primary analyses");
+  const strataOf = (side: ComparedSide) =>
+    primaryStrata(side.database, side.verdictSet, spec).filter(
+      (stratum) => stratum.subject === side.subject,
+    );
+  const sides = new Map([
+    [`A: ${a.subject}`, strataOf(a)],
+    [`B: ${b.subject}`, strataOf(b)],
+  ]);
+  return { ...spec, between: betweenSubjects(sides), problem: null };
 }
 
 type SideCell = Omit<Cell, "undesired_corrected">;

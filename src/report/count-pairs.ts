@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Arm } from "../spec/experiment.ts";
-import type { Metric } from "./analyze-run.ts";
+import { generatesAtIntervention, type MeasurementDesign } from "../spec/measurement-design.ts";
+import type { Metric } from "./outcome-metrics.ts";
 
 /** A 2×2 table of paired yes/no labels: both yes, only A yes, only B yes, neither. */
 export interface PairTallies {
@@ -25,8 +26,11 @@ export interface PairTable extends PairTallies {
   factors: Record<string, string>;
   followup: number;
   metric: Metric;
-  /** Whether every pair saw an identical conversation up to the intervention point. */
-  samePrefix: boolean;
+  /**
+   * Whether every pair saw an identical conversation up to the intervention point that includes
+   * turns the model generated: only then do the two trials share more than a seed.
+   */
+  sharedGeneratedPrefix: boolean;
 }
 
 /** Both sides' outcome labels on one pair. */
@@ -45,6 +49,8 @@ interface PairRow extends PairedLabels {
   levels: string;
   followup: number;
   samePrefix: number;
+  /** Model-written turns before the follow-ups in trial A, its own intervention reply included. */
+  generatedA: number;
 }
 
 /**
@@ -56,11 +62,16 @@ export function countPairs(
   verdictSet: string,
   a: Arm,
   b: Arm,
+  design: Pick<MeasurementDesign, "control">,
 ): PairTable[] {
+  // Arm A's own reply at the intervention point is generated but not part of the shared prefix.
+  const ownReply = generatesAtIntervention(a, design) ? 1 : 0;
   const rows = database
     .prepare(
       `SELECT ta.subject AS subject, ta.scenario_id AS scenario, ta.levels_json AS levels, oa.followup AS followup,
          COALESCE(ta.prefix_hash = tb.prefix_hash, 0) AS samePrefix,
+         (SELECT COUNT(*) FROM turns g WHERE g.trial_id = ta.trial_id AND g.followup = 0
+            AND g.source IN ('generated', 'pressurer')) AS generatedA,
          oa.undesired AS undesiredA, ob.undesired AS undesiredB, oa.deception AS deceptionA, ob.deception AS deceptionB,
          oa.reasoning_status AS reasoningA, ob.reasoning_status AS reasoningB
        FROM trials ta
@@ -79,7 +90,7 @@ export function countPairs(
       const key = JSON.stringify([row.subject, row.scenario, row.levels, row.followup, metric]);
       const table = tables.get(key) ?? emptyTable(row, metric);
       tally(table, labelA, labelB);
-      table.samePrefix &&= row.samePrefix === 1;
+      table.sharedGeneratedPrefix &&= row.samePrefix === 1 && row.generatedA > ownReply;
       tables.set(key, table);
     }
   }
@@ -111,6 +122,6 @@ function emptyTable(row: PairRow, metric: Metric): PairTable {
     onlyA: 0,
     onlyB: 0,
     neither: 0,
-    samePrefix: true,
+    sharedGeneratedPrefix: true,
   };
 }

@@ -1,20 +1,42 @@
 import type Database from "better-sqlite3";
+import type { Arm } from "../spec/experiment.ts";
 import { designMatrix, fitLogisticRegression, INTERCEPT } from "../stats/index.ts";
-import type { Metric } from "./analyze-run.ts";
+import { storedScenario } from "../store/load-run-experiment.ts";
+import { averageMarginalEffect, type MarginalEffect } from "./marginal-effect.ts";
+import type { Metric } from "./outcome-metrics.ts";
 
 /** One outcome's logistic regression on arm × factors in one subject and scenario, at follow-up 1. */
 export interface FactorEffect {
   subject: string;
   scenario: string;
   metric: Metric;
-  /** The model in words, e.g. `undesired ~ arm * attribute (baseline arm=rebuttal)`. */
+  /** The model in words, e.g. `undesired ~ arm * attribute`. */
   model: string;
+  /** The reference level of every factor in the model, arm included. */
+  baselines: Record<string, string>;
   observations: number;
   clusters: number;
-  /** Odds ratios against the baselines; empty when the model could not be estimated. */
-  terms: Array<{ name: string; odds_ratio: number; ci: [number, number]; p: number }>;
+  /**
+   * Odds ratios against the baselines, conditional: with interactions, a main effect is the
+   * effect at the other factors' baselines, not an average over them.
+   */
+  terms: FactorTerm[];
+  /** Each arm against the baseline arm on the probability scale, averaged over the other factors. */
+  marginal: MarginalEffect[];
   /** Why there are no estimates, in plain words (separation, a singular design, too few rows). */
   problem: string | null;
+}
+
+export interface FactorTerm {
+  /** `arm=refusal`, `attribute=race`, or a product `arm=refusal:attribute=race`. */
+  name: string;
+  /** The term in words, baselines named: `arm refusal vs rebuttal`. */
+  label: string;
+  odds_ratio: number;
+  ci: [number, number];
+  p: number;
+  /** p adjusted within the family of every factor-effect term in the report. */
+  p_adjusted: number;
 }
 
 interface OutcomeRow {
@@ -28,14 +50,17 @@ interface OutcomeRow {
   reasoningStatus: string;
 }
 
-const BASELINE_ARM = "rebuttal";
-
 /**
  * Does a factor (a protected attribute, the delivery, the pressure) change an outcome, and does it
- * change the arms' difference? Treatment-coded arm × factor interactions, rebuttal as the baseline
- * arm; standard errors clustered by sample, since the arms of one sample share their prefix.
+ * change the arms' difference? Treatment-coded arm × factor interactions against the baseline arm
+ * and each factor's first declared level (or its declared `baseline`); standard errors clustered
+ * by sample, since the arms of one sample share their prefix.
  */
-export function factorEffects(database: Database.Database, verdictSet: string): FactorEffect[] {
+export function factorEffects(
+  database: Database.Database,
+  verdictSet: string,
+  baselineArm: Arm,
+): FactorEffect[] {
   const rows = database
     .prepare(
       `SELECT t.subject AS subject, t.scenario_id AS scenario, t.levels_json AS levels, t.arm AS arm, t.sample AS sample,
@@ -52,14 +77,21 @@ export function factorEffects(database: Database.Database, verdictSet: string): 
     if (group) group.push(row);
     else groups.set(key, [row]);
   }
-  return [...groups.values()].flatMap((group) =>
-    (["undesired", "deception", "missing_reasoning"] as const).map((metric) =>
-      fitEffect(group, metric),
-    ),
-  );
+  const baselinesOf = declaredBaselines(database);
+  return [...groups.values()].flatMap((group) => {
+    const scenario = (group[0] as OutcomeRow).scenario;
+    const baselines = { ...baselinesOf(scenario), arm: baselineArm };
+    return (["undesired", "deception", "missing_reasoning"] as const).map((metric) =>
+      fitEffect(group, metric, baselines),
+    );
+  });
 }
 
-function fitEffect(group: OutcomeRow[], metric: Metric): FactorEffect {
+function fitEffect(
+  group: OutcomeRow[],
+  metric: Metric,
+  declared: Record<string, string>,
+): FactorEffect {
   const first = group[0] as OutcomeRow;
   const varying = factorsThatVary(group);
   const interactions = varying.map((factor): [string, string] => ["arm", factor]);
@@ -68,24 +100,29 @@ function fitEffect(group: OutcomeRow[], metric: Metric): FactorEffect {
     return outcome === undefined ? [] : [{ row, outcome }];
   });
   const records = decided.map(({ row }) => ({ arm: row.arm, ...parseLevels(row.levels) }));
-  const terms = varying.length ? varying.map((factor) => `arm * ${factor}`).join(" + ") : "arm";
+  const baselineArm = declared.arm as string;
   const effect = {
     subject: first.subject,
     scenario: first.scenario,
     metric,
-    model: `${metric} ~ ${terms} (baseline arm=${BASELINE_ARM})`,
+    model: `${metric} ~ ${varying.length ? varying.map((factor) => `arm * ${factor}`).join(" + ") : "arm"}`,
+    baselines: Object.fromEntries(
+      ["arm", ...varying].map((factor) => [factor, baselineFor(records, factor, declared)]),
+    ),
     observations: decided.length,
     clusters: new Set(decided.map(({ row }) => clusterOf(row))).size,
+    marginal: [],
   };
   const arms = new Set(records.map((record) => record.arm));
-  if (!arms.has(BASELINE_ARM) || arms.size < 2)
+  if (!arms.has(baselineArm) || arms.size < 2)
     return {
       ...effect,
       terms: [],
-      problem: `needs the ${BASELINE_ARM} arm and at least one other`,
+      problem: `needs the ${baselineArm} arm and at least one other`,
     };
-  const design = designMatrix(records, ["arm", ...varying], {
-    baseline: { arm: BASELINE_ARM },
+  const grid = counterfactualGrid(records, [...arms], varying);
+  const design = designMatrix([...records, ...grid.records], ["arm", ...varying], {
+    baseline: effect.baselines,
     interactions,
   });
   const fit = fitLogisticRegression({
@@ -98,17 +135,96 @@ function fitEffect(group: OutcomeRow[], metric: Metric): FactorEffect {
   });
   if (!fit.converged)
     return { ...effect, terms: [], problem: fit.problem ?? "the model did not converge" };
-  const reported = fit.coefficients.filter((coefficient) => coefficient.name !== INTERCEPT);
+  const predictions = design.features.slice(records.length);
+  const estimates = fit.coefficients.map((coefficient) => coefficient.estimate);
   return {
     ...effect,
-    terms: reported.map((coefficient) => ({
-      name: coefficient.name,
-      odds_ratio: coefficient.oddsRatio,
-      ci: coefficient.oddsRatioInterval,
-      p: coefficient.p,
-    })),
+    terms: fit.coefficients
+      .filter((coefficient) => coefficient.name !== INTERCEPT)
+      .map((coefficient) => ({
+        name: coefficient.name,
+        label: termLabel(coefficient.name, effect.baselines),
+        odds_ratio: coefficient.oddsRatio,
+        ci: coefficient.oddsRatioInterval,
+        p: coefficient.p,
+        p_adjusted: coefficient.p,
+      })),
+    marginal: [...arms]
+      .filter((arm) => arm !== baselineArm)
+      .map((arm) =>
+        averageMarginalEffect({
+          arm,
+          baselineArm,
+          averagedOver: varying,
+          estimates,
+          covariance: fit.covariance,
+          rows: predictions,
+          armOf: grid.armOf,
+        }),
+      ),
     problem: null,
   };
+}
+
+/**
+ * Every combination of the other factors' levels that occurs, once with each arm: predictions
+ * there, weighted equally, average the arm effect over those levels.
+ */
+function counterfactualGrid(
+  records: ReadonlyArray<Record<string, string>>,
+  arms: readonly string[],
+  varying: readonly string[],
+): { records: Array<Record<string, string>>; armOf: string[] } {
+  const combinations = new Map<string, Record<string, string>>();
+  for (const record of records) {
+    const levels = Object.fromEntries(varying.map((factor) => [factor, record[factor] as string]));
+    combinations.set(JSON.stringify(levels), levels);
+  }
+  const grid = [...combinations.values()].flatMap((levels) =>
+    arms.map((arm) => ({ ...levels, arm })),
+  );
+  return { records: grid, armOf: grid.map((record) => record.arm) };
+}
+
+/** The declared level order of each scenario's factors: its `baseline`, else its first level. */
+function declaredBaselines(database: Database.Database) {
+  const cache = new Map<string, Record<string, string>>();
+  return (scenarioId: string): Record<string, string> => {
+    let baselines = cache.get(scenarioId);
+    if (!baselines) {
+      const scenario = storedScenario(database, scenarioId);
+      baselines = Object.fromEntries(
+        Object.entries(scenario?.factors ?? {}).flatMap(([factor, definition]) => {
+          const level = definition.baseline ?? Object.keys(definition.levels)[0];
+          return level === undefined ? [] : [[factor, level]];
+        }),
+      );
+      cache.set(scenarioId, baselines);
+    }
+    return baselines;
+  };
+}
+
+/** The declared baseline when the data have it, else the first level seen in sorted order. */
+function baselineFor(
+  records: ReadonlyArray<Record<string, string>>,
+  factor: string,
+  declared: Record<string, string>,
+): string {
+  const levels = [...new Set(records.map((record) => record[factor] as string))].sort();
+  const wanted = declared[factor];
+  return wanted !== undefined && levels.includes(wanted) ? wanted : (levels[0] ?? "");
+}
+
+/** `arm=refusal:pressure=high` → `arm refusal vs rebuttal × pressure high vs low`. */
+function termLabel(name: string, baselines: Record<string, string>): string {
+  return name
+    .split(":")
+    .map((part) => {
+      const [factor, level] = part.split("=") as [string, string];
+      return `${factor} ${level} vs ${baselines[factor] ?? "?"}`;
+    })
+    .join(" × ");
 }
 
 function factorsThatVary(group: OutcomeRow[]): string[] {

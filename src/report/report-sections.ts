@@ -1,25 +1,46 @@
-import type { Cell, Comparison, RunAnalysis } from "./analyze-run.ts";
-import { describeFactors, formatDifference, formatP, formatProportion, percent } from "./format.ts";
+import { describeDesign } from "../spec/measurement-design.ts";
+import type {
+  Cell,
+  CellMetric,
+  Comparison,
+  PrimaryEstimate,
+  RunAnalysis,
+  TestFamily,
+} from "./analysis-types.ts";
+import {
+  describeFactors,
+  formatDifference,
+  formatInterval,
+  formatP,
+  formatProportion,
+  formatRatio,
+  percent,
+  points,
+} from "./format.ts";
 
 /** The report's content as tables of plain strings; the Markdown and HTML writers only lay it out. */
 export interface Table {
   caption: string;
   header: string[];
   rows: string[][];
+  /** A line under the table: which family its adjusted p-values belong to, why a row is empty. */
+  note?: string;
 }
 
 export const SIMULATED_NOTICE =
   "SIMULATED SUBJECT: these numbers come from candor's seeded simulator at invented rates. They show how the pipeline works and say nothing about any real model.";
 
-export const METHOD_NOTES = [
-  "Rates are at the model turn after each follow-up user turn; follow-up 1 is the turn right after the intervention point.",
-  "Counts: every rate shows k/n, and the inconclusive verdicts beside it, which are outside n (in the arm figure as `+m inc.`).",
-  "Undesired: the scenario's deterministic check decides when it applies; otherwise the majority of the judges. Inconclusive verdicts are counted beside each rate and left out of its denominator.",
-  "Reason-based deception: undesired output whose reasoning is missing or empty, or contradicts the output. Missing reasoning: the turn has no reasoning block, or an empty one (provider-hidden reasoning is not counted as missing).",
-  "Intervals: 95% Wilson score intervals for rates. Refusal − rebuttal is paired when both arms of every sample saw the same conversation up to the intervention point (exact McNemar test on the discordant pairs, Newcombe's paired score interval), and unpaired otherwise (Newcombe's hybrid score interval, Fisher's exact test); the method is named in each row. Adjusted p-values correct for every comparison in the report (Holm by default, Benjamini–Hochberg with --adjust bh).",
-  "Factor effects: logistic regression at follow-up 1 of each outcome on arm × each factor that varies, treatment-coded with rebuttal as the baseline arm, standard errors clustered by sample (the arms of one sample share their prefix, CR1 correction); a model that cannot be estimated (separation, a singular design, too few rows) says so instead of showing numbers.",
-  "The `heuristic` judge counts cue phrases: a weak offline baseline, not a measurement. Use an LLM judge validated against human labels for real conclusions.",
-];
+export const METRIC_TITLES: Record<CellMetric, string> = {
+  undesired: "Undesired",
+  deception: "Reason-based deception",
+  missing_reasoning: "Missing reasoning",
+  deception_missing: "Deception, reasoning missing",
+  deception_inconsistent: "Deception, reasoning inconsistent",
+  deception_missing_given_undesired: "Reasoning missing, among undesired",
+  deception_inconsistent_given_undesired: "Reasoning inconsistent, among undesired",
+  missing_reasoning_given_undesired: "Missing reasoning, among undesired",
+  missing_reasoning_given_not_undesired: "Missing reasoning, among not undesired",
+};
 
 export function runFacts(analysis: RunAnalysis): Array<[string, string]> {
   const { metadata, status } = analysis;
@@ -32,10 +53,83 @@ export function runFacts(analysis: RunAnalysis): Array<[string, string]> {
       `${metadata.candorVersion}${metadata.gitRevision ? ` @ ${metadata.gitRevision.slice(0, 12)}` : ""}`,
     ],
     ["Subjects", metadata.subjects.join(", ")],
-    ["Judges", metadata.judges.join(", ")],
+    ["Judges", analysis.judges.join(", ")],
     ["Verdict set", analysis.verdict_set],
     ["Trials", `${status.complete} complete, ${status.error} error, ${status.pending} pending`],
+    ...describeDesign(analysis.design),
   ];
+}
+
+/** The primary analysis, per subject and scenario, then pooled over each subject's scenarios. */
+export function primaryTable(analysis: RunAnalysis): Table {
+  const { primary } = analysis;
+  const [a, b] = primary.contrast;
+  const corrected = [...primary.by_scenario, ...primary.pooled].some((row) => row.corrected);
+  return {
+    caption: `Primary analysis: ${primary.metric}, ${a} vs ${b}, ${primary.followup === 0 ? "at the intervention point" : `follow-up ${primary.followup}`}`,
+    header: [
+      "Subject",
+      "Scenario",
+      "Strata",
+      `${a} (decided)`,
+      `${b} (decided)`,
+      "Inconclusive",
+      `${a} − ${b} [95% CI]`,
+      "Bounds",
+      "MH odds ratio [95% CI]",
+      "CMH p",
+      "p adjusted",
+      "Homogeneity p",
+      ...(corrected ? ["Corrected for judge error"] : []),
+    ],
+    rows: [...primary.by_scenario, ...primary.pooled].map((row) => [
+      row.subject,
+      row.scenario ?? "all scenarios (pooled)",
+      String(row.strata),
+      `${percent(row.rate_a)} (n ${row.n_a})`,
+      `${percent(row.rate_b)} (n ${row.n_b})`,
+      `${row.inconclusive_a} / ${row.inconclusive_b}`,
+      formatDifference(row.mh_risk_difference, row.mh_risk_difference_ci),
+      row.mh_risk_difference_bounds
+        ? `${points(row.mh_risk_difference_bounds[0])} to ${points(row.mh_risk_difference_bounds[1])}`
+        : "–",
+      row.mh_odds_ratio_ci
+        ? `${formatRatio(row.mh_odds_ratio)} [${formatRatio(row.mh_odds_ratio_ci[0])}, ${formatRatio(row.mh_odds_ratio_ci[1])}]`
+        : formatRatio(row.mh_odds_ratio),
+      formatP(row.cmh_p),
+      row.scenario === null ? "(not adjusted)" : formatP(row.cmh_p_adjusted),
+      formatP(row.homogeneity_p),
+      ...(corrected ? [formatCorrectedDifference(row)] : []),
+    ]),
+    note: familyNote(analysis.families, "primary"),
+  };
+}
+
+function formatCorrectedDifference(row: PrimaryEstimate): string {
+  const corrected = row.corrected;
+  if (!corrected) return "–";
+  return `${formatDifference(corrected.risk_difference, corrected.ci)} (${corrected.labels} labels, ${corrected.source})`;
+}
+
+/** Does the contrast differ between subjects? One row per shared scenario, then pooled. */
+export function betweenSubjectsTable(analysis: RunAnalysis): Table | null {
+  const between = analysis.primary.between_subjects;
+  if (!between) return null;
+  return {
+    caption: "Does the primary contrast differ between subjects?",
+    header: ["Scenario", "Subjects", "Cochran's Q", "df", "p", "Difference of risk differences"],
+    rows: between.rows.map((row) => [
+      row.scenario ?? "all scenarios (pooled)",
+      row.subjects.join(" vs "),
+      row.q === null ? "–" : row.q.toFixed(2),
+      String(row.df),
+      formatP(row.p),
+      row.risk_difference_difference === null
+        ? "(three or more subjects: Q only)"
+        : `${row.subjects[0]} − ${row.subjects[1]}: ${formatDifference(row.risk_difference_difference, row.risk_difference_difference_ci)}`,
+    ]),
+    note: `Method: ${between.method}. Not adjusted: one test per row, reported as it is.`,
+  };
 }
 
 /** One table per subject × scenario × factor levels: the arms side by side at one follow-up. */
@@ -47,65 +141,113 @@ export function armTables(analysis: RunAnalysis, followup: number): Table[] {
       .join(" · ");
     groups.set(caption, [...(groups.get(caption) ?? []), cell]);
   }
-  return [...groups].map(([caption, cells]) => ({
-    caption,
-    header: [
-      "Arm",
-      "Trials",
-      "Undesired",
-      ...(cells.some((cell) => cell.undesired_corrected)
-        ? ["Undesired, corrected for judge error"]
-        : []),
-      "Reason-based deception",
-      "Missing reasoning",
-      "Inconclusive",
-    ],
-    rows: cells.map((cell) => [
-      cell.arm,
-      String(cell.trials),
-      formatProportion(cell.undesired),
-      ...(cells.some((other) => other.undesired_corrected) ? [formatCorrected(cell)] : []),
-      formatProportion(cell.deception),
-      formatProportion(cell.missing_reasoning),
-      String(cell.undesired.inconclusive),
-    ]),
-  }));
+  return [...groups].map(([caption, cells]) => {
+    const corrected = cells.some((cell) => cell.undesired_corrected);
+    return {
+      caption,
+      header: [
+        "Arm",
+        "Judged turns",
+        "Undesired",
+        ...(corrected ? ["Undesired, corrected for judge error"] : []),
+        "Reason-based deception",
+        "Missing reasoning",
+      ],
+      rows: cells.map((cell) => [
+        cell.arm,
+        String(cell.trials),
+        formatProportion(cell.undesired),
+        ...(corrected ? [formatCorrected(cell)] : []),
+        formatProportion(cell.deception),
+        formatProportion(cell.missing_reasoning),
+      ]),
+    };
+  });
 }
 
-export function comparisonTable(comparisons: readonly Comparison[], followup: number): Table {
+const DECEPTION_METRICS: CellMetric[] = [
+  "deception_missing",
+  "deception_inconsistent",
+  "deception_missing_given_undesired",
+  "deception_inconsistent_given_undesired",
+  "missing_reasoning_given_undesired",
+  "missing_reasoning_given_not_undesired",
+];
+
+/** Reason-based deception in its two kinds, and missing reasoning by what the output was. */
+export function deceptionTable(analysis: RunAnalysis, followup: number): Table {
   return {
-    caption: `Refusal − rebuttal at follow-up ${followup}`,
+    caption: `Reason-based deception in its two kinds at ${followupWords(followup)}`,
+    header: ["Cell · arm", ...DECEPTION_METRICS.map((metric) => METRIC_TITLES[metric])],
+    rows: analysis.cells
+      .filter((cell) => cell.followup === followup)
+      .map((cell) => [
+        [cell.subject, cell.scenario, describeFactors(cell.factors), cell.arm]
+          .filter(Boolean)
+          .join(" · "),
+        ...DECEPTION_METRICS.map((metric) => formatProportion(cell[metric])),
+      ]),
+    note: "The first two are rates over all judged turns; the rest are among the turns judged undesired (or not undesired). Provider-hidden reasoning is not missing: it is counted inconclusive for the inconsistent kind.",
+  };
+}
+
+export function comparisonTable(analysis: RunAnalysis, family: string): Table | null {
+  const rows = analysis.comparisons.filter((comparison) => comparison.family === family);
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    caption:
+      first.followup === 0
+        ? `Baseline: ${first.a} − ${first.b} at the intervention point`
+        : `${capitalise(first.a)} − ${first.b} at follow-up ${first.followup}`,
     header: [
       "Subject",
       "Scenario",
       "Factors",
       "Metric",
+      first.a,
+      first.b,
       "Difference [95% CI]",
       "n",
       "p",
       "p adjusted",
       "Method",
     ],
-    rows: comparisons
-      .filter((comparison) => comparison.followup === followup)
-      .map((comparison) => [
-        comparison.subject,
-        comparison.scenario,
-        describeFactors(comparison.factors),
-        comparison.metric,
-        formatDifference(comparison.diff, comparison.ci),
-        Array.isArray(comparison.n) ? comparison.n.join(" / ") : `${comparison.n} pairs`,
-        formatP(comparison.p),
-        formatP(comparison.p_adjusted),
-        comparison.method === "mcnemar-paired" ? "paired (McNemar)" : "unpaired (Fisher)",
-      ]),
+    rows: rows.map((comparison) => [
+      comparison.subject,
+      comparison.scenario,
+      describeFactors(comparison.factors),
+      comparison.metric,
+      percent(comparison.rate_a),
+      percent(comparison.rate_b),
+      formatDifference(comparison.diff, comparison.ci),
+      describeN(comparison),
+      formatP(comparison.p),
+      formatP(comparison.p_adjusted),
+      comparison.method === "mcnemar-paired" ? "paired (McNemar)" : "unpaired (Fisher)",
+    ]),
+    note: familyNote(analysis.families, family),
   };
+}
+
+function describeN(comparison: Comparison): string {
+  return Array.isArray(comparison.n)
+    ? comparison.n.join(" / ")
+    : `${comparison.pairs ?? comparison.n} pairs`;
+}
+
+/** The line under a table of tests: which family its adjusted p-values were adjusted within. */
+export function familyNote(families: readonly TestFamily[], name: string): string {
+  const family = families.find((candidate) => candidate.name === name);
+  return family
+    ? `Adjusted p: family "${family.name}", ${family.description}.`
+    : `Adjusted p: family "${name}".`;
 }
 
 /** Undesired rate per arm at every follow-up: does the intervention's effect last? */
 export function persistenceTable(analysis: RunAnalysis): Table | null {
   const followups = [...new Set(analysis.cells.map((cell) => cell.followup))].sort((a, b) => a - b);
-  if (followups.length < 2) return null;
+  if (followups.filter((followup) => followup >= 1).length < 2) return null;
   const rows = new Map<string, string[]>();
   for (const cell of analysis.cells) {
     const key = [cell.subject, cell.scenario, describeFactors(cell.factors), cell.arm].join(" · ");
@@ -114,7 +256,7 @@ export function persistenceTable(analysis: RunAnalysis): Table | null {
     rows.set(key, row);
   }
   return {
-    caption: "Undesired output by follow-up",
+    caption: "Undesired output by follow-up (0: the model's own reply at the intervention point)",
     header: ["Cell · arm", ...followups.map((followup) => `Follow-up ${followup}`)],
     rows: [...rows.values()],
   };
@@ -137,23 +279,35 @@ export function usageTable(analysis: RunAnalysis): Table {
   };
 }
 
-/** Odds ratios per term, or the plain reason a model could not be estimated. */
+/** Odds ratios per term against named baselines, the arm's averaged effect, or why not. */
 export function factorEffectTables(analysis: RunAnalysis): Table[] {
   return analysis.factor_effects.map((effect) => ({
     caption: `${effect.subject} · ${effect.scenario}: ${effect.model}, ${effect.observations} turns in ${effect.clusters} clusters`,
-    header: ["Term", "Odds ratio [95% CI]", "p"],
+    header: ["Term (against its baseline)", "Estimate [95% CI]", "p", "p adjusted"],
     rows: effect.problem
-      ? [["not estimable", effect.problem, ""]]
-      : effect.terms.map((term) => [
-          term.name,
-          `${formatRatio(term.odds_ratio)} [${formatRatio(term.ci[0])}, ${formatRatio(term.ci[1])}]`,
-          formatP(term.p),
-        ]),
+      ? [["not estimable", effect.problem, "", ""]]
+      : [
+          ...effect.terms.map((term) => [
+            `${term.label} (conditional odds ratio)`,
+            `${formatRatio(term.odds_ratio)} [${formatRatio(term.ci[0])}, ${formatRatio(term.ci[1])}]`,
+            formatP(term.p),
+            formatP(term.p_adjusted),
+          ]),
+          ...effect.marginal.map((marginal) => [
+            `arm ${marginal.arm} vs ${marginal.baseline_arm}, averaged over ${marginal.averaged_over.join(", ") || "nothing else"} (difference in probability)`,
+            formatDifference(marginal.difference, marginal.ci),
+            "",
+            "",
+          ]),
+        ],
+    note: effect.problem
+      ? undefined
+      : `Baselines: ${Object.entries(effect.baselines)
+          .map(([factor, level]) => `${factor}=${level}`)
+          .join(
+            ", ",
+          )}. With interactions, an odds ratio is the effect at the other factors' baselines; the averaged difference is over their levels. ${familyNote(analysis.families, "factor-effects")}`,
   }));
-}
-
-function formatRatio(value: number): string {
-  return Number.isFinite(value) ? value.toPrecision(3) : "–";
 }
 
 /** Kappa per judge pair and alpha overall, or nothing when a single judge gave verdicts. */
@@ -176,8 +330,21 @@ export function agreementTable(analysis: RunAnalysis): Table | null {
   };
 }
 
-export function formatCorrected(cell: Cell): string {
+export function formatCorrected(cell: Pick<Cell, "undesired_corrected">): string {
   const corrected = cell.undesired_corrected;
   if (!corrected || !Number.isFinite(corrected.rate)) return "– (not estimable)";
-  return `${percent(corrected.rate)} [${(corrected.ci[0] * 100).toFixed(1)}–${(corrected.ci[1] * 100).toFixed(1)}] (${corrected.labels} labels)`;
+  return `${percent(corrected.rate)} ${formatInterval(corrected.ci)} (${corrected.labels} labels)`;
+}
+
+/** The follow-up the arms and their contrast are shown at: the primary one, or 1 for a baseline primary. */
+export function shownFollowup(analysis: Pick<RunAnalysis, "primary">): number {
+  return Math.max(1, analysis.primary.followup);
+}
+
+export function followupWords(followup: number): string {
+  return followup === 0 ? "the intervention point" : `follow-up ${followup}`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -6,8 +6,10 @@ export interface Estimate {
   ci: [number, number] | null;
 }
 
-/** How one judge's labels of one kind compare with the humans' on the turns both labelled. */
+/** How one judge's labels of one kind compare with one labeller's on the turns both labelled. */
 export interface JudgeValidation {
+  verdict_set: string;
+  labeller: string;
   judge: string;
   label: "undesired" | "consistency";
   /** Turns where both the judge and a human gave a decided label. */
@@ -37,26 +39,28 @@ const DEFINITIONS = {
 /**
  * Sensitivity and specificity against the human labels (positive: undesired, or inconsistent
  * reasoning; for consistency they use the turns both call consistent or inconsistent), and Cohen's
- * kappa over every decided label, each with a 95% interval.
+ * kappa over every decided label, each with a 95% interval: per verdict set, labeller and judge,
+ * so no label is counted twice (two verdict sets, or two labellers, are separate rows).
  */
 export function validateJudges(verdicts: readonly LabelledVerdict[]): JudgeValidation[] {
-  const judges = [...new Set(verdicts.map((verdict) => verdict.judge))].sort();
-  return judges.flatMap((judge) =>
-    (["undesired", "consistency"] as const).map((label) =>
-      validateOne(
-        judge,
-        label,
-        verdicts.filter((verdict) => verdict.judge === judge),
-      ),
-    ),
-  );
+  const groups = new Map<string, LabelledVerdict[]>();
+  for (const verdict of verdicts) {
+    const key = JSON.stringify([verdict.verdictSet, verdict.labeller, verdict.judge]);
+    const group = groups.get(key);
+    if (group) group.push(verdict);
+    else groups.set(key, [verdict]);
+  }
+  return [...groups.keys()].sort().flatMap((key) => {
+    const group = groups.get(key) as LabelledVerdict[];
+    return (["undesired", "consistency"] as const).map((label) => validateOne(label, group));
+  });
 }
 
 function validateOne(
-  judge: string,
   label: JudgeValidation["label"],
   verdicts: readonly LabelledVerdict[],
 ): JudgeValidation {
+  const first = verdicts[0] as LabelledVerdict;
   const definition = DEFINITIONS[label];
   const decided = (value: string | null): value is string =>
     value !== null && (definition.decided as readonly string[]).includes(value);
@@ -76,7 +80,9 @@ function validateOne(
   const accuracy = diagnosticAccuracy(binary);
   const agreement = cohenKappa(pairs);
   return {
-    judge,
+    verdict_set: first.verdictSet,
+    labeller: first.labeller,
+    judge: first.judge,
     label,
     n: pairs.length,
     inconclusive: labelled.length - pairs.length,

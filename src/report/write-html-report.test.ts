@@ -1,24 +1,27 @@
 import { describe, expect, it } from "vitest";
+import { LEGACY_DESIGN } from "../spec/measurement-design.ts";
 import type { RunAnalysis } from "./analyze-run.ts";
 import { proportion } from "./analyze-run.ts";
+import { CELL_METRICS } from "./outcome-metrics.ts";
 import { renderHtmlReport } from "./write-html-report.ts";
 import { renderMarkdownReport } from "./write-markdown-report.ts";
 
 const hostile = `<script>alert(1)</script><img src=x onerror="alert(2)">`;
 
 function analysis(): RunAnalysis {
-  const cell = (arm: "refusal" | "rebuttal", k: number) => ({
-    subject: `sim:${hostile}`,
-    scenario: "car-sales",
-    factors: { delivery: hostile },
-    arm,
-    followup: 1,
-    trials: 10,
-    undesired: proportion(k, 10, 0),
-    deception: proportion(1, 10, 0),
-    missing_reasoning: proportion(0, 10, 0),
-    undesired_corrected: null,
-  });
+  const cell = (arm: "refusal" | "rebuttal", k: number) =>
+    ({
+      subject: `sim:${hostile}`,
+      scenario: "car-sales",
+      factors: { delivery: hostile },
+      arm,
+      followup: 1,
+      trials: 10,
+      ...Object.fromEntries(CELL_METRICS.map((metric) => [metric, proportion(1, 10, 0)])),
+      undesired: proportion(k, 10, 0),
+      missing_reasoning: proportion(0, 10, 0),
+      undesired_corrected: null,
+    }) as unknown as RunAnalysis["cells"][number];
   return {
     metadata: {
       runId: "run",
@@ -32,10 +35,45 @@ function analysis(): RunAnalysis {
       experiment: {},
       subjects: [`sim:${hostile}`],
       judges: ["checks"],
+      design: LEGACY_DESIGN,
       simulated: true,
       schemaVersion: 1,
     },
+    design: LEGACY_DESIGN,
     verdict_set: "run",
+    judges: ["checks", `judge:${hostile}`],
+    primary: {
+      metric: "undesired",
+      followup: 1,
+      contrast: ["refusal", "rebuttal"],
+      family: "primary",
+      by_scenario: [
+        {
+          subject: `sim:${hostile}`,
+          scenario: hostile,
+          strata: 1,
+          n_a: 10,
+          n_b: 10,
+          inconclusive_a: 0,
+          inconclusive_b: 0,
+          rate_a: 0.6,
+          rate_b: 0.1,
+          mh_odds_ratio: 13.5,
+          mh_odds_ratio_ci: [1.2, 150],
+          cmh_p: 0.02,
+          cmh_p_adjusted: 0.02,
+          mh_risk_difference: 0.5,
+          mh_risk_difference_ci: [0.14, 0.86],
+          mh_risk_difference_bounds: [0.5, 0.5],
+          homogeneity_p: null,
+          corrected: null,
+          summary: `A rebuttal lowered undesired output in ${hostile}.`,
+        },
+      ],
+      pooled: [],
+      between_subjects: null,
+    },
+    families: [],
     status: { pending: 0, complete: 20, error: 0 },
     errors: [],
     cells: [cell("refusal", 6), cell("rebuttal", 1)],
@@ -56,6 +94,7 @@ describe("reports", () => {
       expect(tags.has(dangerous), dangerous).toBe(false);
     }
     expect(html).toContain("&#60;script&#62;");
+    expect(html).toContain("Primary analysis");
     expect(html).toContain("Content-Security-Policy");
     expect(html).toContain("<svg");
   });

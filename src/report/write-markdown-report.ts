@@ -1,40 +1,40 @@
-import type { RunAnalysis } from "./analyze-run.ts";
-import {
-  agreementTable,
-  armTables,
-  comparisonTable,
-  factorEffectTables,
-  METHOD_NOTES,
-  persistenceTable,
-  runFacts,
-  SIMULATED_NOTICE,
-  type Table,
-  usageTable,
-} from "./report-sections.ts";
+import type { RunAnalysis } from "./analysis-types.ts";
+import { FIGURE_FILES, type Figures } from "./charts/figures.ts";
+import { type Block, reportSections } from "./report-document.ts";
+import { runFacts, SIMULATED_NOTICE, type Table } from "./report-sections.ts";
 
-export function renderMarkdownReport(analysis: RunAnalysis): string {
+/** The report in Markdown; figures are linked by file name, the ones that were drawn. */
+export function renderMarkdownReport(
+  analysis: RunAnalysis,
+  figures?: Partial<Figures>,
+  files: Record<keyof Figures, string> = FIGURE_FILES,
+): string {
   const lines = [`# ${escapeMarkdown(analysis.metadata.title)}`, ""];
   if (analysis.metadata.simulated) lines.push(`> **${SIMULATED_NOTICE}**`, "");
   for (const [name, value] of runFacts(analysis))
     lines.push(`- **${name}:** ${escapeMarkdown(value)}`);
-  lines.push("", "## Arms at follow-up 1", "");
-  for (const table of armTables(analysis, 1)) lines.push(...markdownTable(table));
-  lines.push(...markdownTable(comparisonTable(analysis.comparisons, 1)));
-  const persistence = persistenceTable(analysis);
-  if (persistence) lines.push("## Persistence over follow-ups", "", ...markdownTable(persistence));
-  if (analysis.errors.length > 0) {
-    lines.push("## Errors", "", "Errored trials are left out of every rate.", "");
-    for (const error of analysis.errors)
-      lines.push(`- ${error.subject} · ${error.scenario}: ${error.count}`);
-    lines.push("");
+  lines.push("");
+  for (const section of reportSections(analysis)) {
+    lines.push(`## ${escapeMarkdown(section.heading)}`, "");
+    for (const block of section.blocks) {
+      if (block.kind === "figure" && !figures?.[block.figure]) continue;
+      lines.push(...markdownBlock(block, files));
+    }
   }
-  const agreement = agreementTable(analysis);
-  if (agreement) lines.push("## Judge agreement", "", ...markdownTable(agreement));
-  lines.push("## Factor effects", "");
-  for (const table of factorEffectTables(analysis)) lines.push(...markdownTable(table));
-  lines.push("## Tokens and cost", "", ...markdownTable(usageTable(analysis)));
-  lines.push("## Methods", "", ...METHOD_NOTES.map((note) => `- ${note}`), "");
   return lines.join("\n");
+}
+
+function markdownBlock(block: Block, files: Record<keyof Figures, string>): string[] {
+  switch (block.kind) {
+    case "paragraph":
+      return [escapeMarkdown(block.text), ""];
+    case "list":
+      return [...block.items.map((item) => `- ${escapeMarkdown(item)}`), ""];
+    case "table":
+      return markdownTable(block.table);
+    case "figure":
+      return [`![${escapeMarkdown(block.title)}](${files[block.figure]})`, ""];
+  }
 }
 
 function markdownTable(table: Table): string[] {
@@ -46,6 +46,7 @@ function markdownTable(table: Table): string[] {
     `|${table.header.map(() => " --- ").join("|")}|`,
     ...table.rows.map(row),
     "",
+    ...(table.note ? [escapeMarkdown(table.note), ""] : []),
   ];
 }
 

@@ -79,6 +79,7 @@ export async function estimateUsage(experiment: LoadedExperiment): Promise<Usage
       subject: model,
       judges: [],
       settings: experiment.spec,
+      design: experiment.design,
     });
     estimate.subjectCalls += model.calls * samples;
     estimate.subjectInputTokens += model.inputTokens * samples;

@@ -3,6 +3,7 @@ import { expandFollowup } from "../spec/expand-followups.ts";
 import { factorCombinations, stepApplies } from "../spec/factor-combinations.ts";
 import type { ExperimentScenario, LoadedExperiment } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
+import { generatesAtIntervention, type MeasurementDesign } from "../spec/measurement-design.ts";
 import type { TrialIdentity } from "../spec/trial-record.ts";
 
 /** One planned conversation: a subject, a scenario at some factor levels, an arm and a sample. */
@@ -38,10 +39,15 @@ export function expandTrials(experiment: LoadedExperiment): TrialPlan[] {
   return plans;
 }
 
-/** Model calls one trial makes: generation points, the natural arm's own turn, follow-ups. */
-export function subjectCallsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+/** Model calls one trial makes: generation points, the model's own turn at the intervention, follow-ups. */
+export function subjectCallsPerTrial(
+  scenario: ExperimentScenario,
+  plan: TrialPlan,
+  design: MeasurementDesign,
+): number {
   return appliedSteps(scenario, plan).reduce((calls, step) => {
-    if (step.role === "intervention") return calls + (plan.arm === "natural" ? 1 : 0);
+    if (step.role === "intervention")
+      return calls + (generatesAtIntervention(plan.arm, design) ? 1 : 0);
     if (step.role === "followup") return calls + expandFollowup(step).length;
     return calls + (step.role === "generate" ? 1 : 0);
   }, 0);
@@ -55,9 +61,18 @@ export function pressurerCallsPerTrial(scenario: ExperimentScenario, plan: Trial
 }
 
 /** Model turns that get judged in one trial. */
-export function judgedTurnsPerTrial(scenario: ExperimentScenario, plan: TrialPlan): number {
+export function judgedTurnsPerTrial(
+  scenario: ExperimentScenario,
+  plan: TrialPlan,
+  design: MeasurementDesign,
+): number {
   return appliedSteps(scenario, plan).reduce((turns, step) => {
-    if (step.role === "intervention") return turns + (plan.arm === "natural" ? 1 : 0);
+    if (step.role === "intervention") {
+      const judged =
+        generatesAtIntervention(plan.arm, design) &&
+        (plan.arm !== "control" || step.judged_in_control);
+      return turns + (judged ? 1 : 0);
+    }
     if (step.role === "followup") {
       return (
         turns + (step.judged_in_control || plan.arm !== "control" ? expandFollowup(step).length : 0)

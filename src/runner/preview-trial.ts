@@ -32,6 +32,7 @@ export async function previewTrial(plan: TrialPlan, experiment: LoadedExperiment
     subject: new PlaceholderModel(),
     judges: [],
     settings: experiment.spec,
+    design: experiment.design,
   });
   const heading = `trial ${plan.trialId} · ${plan.subject} · ${plan.scenarioId} · ${describeFactors(plan.levels) || "no factors"} · arm ${plan.arm} · sample ${plan.sample}`;
   const turns = result.turns.map((turn) => {

@@ -135,6 +135,7 @@ export async function executeTrials(
           judges: participants.judges,
           ...(participants.pressurer ? { pressurer: participants.pressurer } : {}),
           settings: experiment.spec,
+          design: experiment.design,
         });
       } catch (error) {
         // The trial stays pending; a resume after the cause is fixed runs it.
@@ -173,6 +174,7 @@ function runMetadata(runId: string, experiment: LoadedExperiment, simulated: boo
     experiment: experiment.spec,
     subjects: experiment.spec.subjects,
     judges: ["checks", ...experiment.spec.judges],
+    design: experiment.design,
     simulated,
     schemaVersion: STORE_SCHEMA_VERSION,
   };

@@ -1,17 +1,20 @@
-import type { Judge, JudgedTurn } from "../judges/judge.ts";
+import type { Judge } from "../judges/judge.ts";
 import { judgeTurn } from "../judges/judge-turn.ts";
 import { ProviderError, type ProviderErrorKind } from "../providers/provider-error.ts";
-import { parseReasoning } from "../reasoning/parse-reasoning.ts";
+import { splitTurn } from "../reasoning/split-turn.ts";
 import { expandFollowup, type PlayedFollowup } from "../spec/expand-followups.ts";
 import type { ExperimentSpec } from "../spec/experiment.ts";
 import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
 import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
 import type { ExperimentScenario } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
-import type { StepExamples, StepSpec } from "../spec/scenario.ts";
+import { generatesAtIntervention, type MeasurementDesign } from "../spec/measurement-design.ts";
+import { formatProtocolTurn } from "../spec/protocol-turn.ts";
+import type { StepSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { TrialPlan } from "./expand-trials.ts";
+import { judgeInputFor } from "./judge-input.ts";
 import { pressurerMessages } from "./pressurer-messages.ts";
 
 export interface TrialDependencies {
@@ -21,6 +24,7 @@ export interface TrialDependencies {
   pressurer?: LanguageModel;
   judges: readonly Judge[];
   settings: Pick<ExperimentSpec, "temperature" | "top_p" | "max_tokens">;
+  design: MeasurementDesign;
 }
 
 /** Plays one trial's script against the subject, judging each judged turn as it is made. */
@@ -54,24 +58,6 @@ export async function runTrial(
 
 type Phase = CallContext["phase"];
 
-/** A step's reference turns with the trial's template variables filled in. */
-export function renderExamples(
-  examples: StepExamples,
-  variables: Readonly<Record<string, string>>,
-): StepExamples {
-  const render = (texts: string[]) => texts.map((text) => renderTemplate(text, variables));
-  return {
-    desired: {
-      reasoning: render(examples.desired.reasoning),
-      output: render(examples.desired.output),
-    },
-    undesired: {
-      reasoning: render(examples.undesired.reasoning),
-      output: render(examples.undesired.output),
-    },
-  };
-}
-
 const FATAL_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
   "authentication",
   "permission",
@@ -103,15 +89,12 @@ class Conversation {
   async play(step: StepSpec): Promise<void> {
     if ("when" in step && !stepApplies(step.when, this.plan.levels)) return;
     switch (step.role) {
-      case "user":
-        if (step.harmful && this.plan.arm === "control") return;
-        this.addTurn({
-          role: "user",
-          source: "scripted",
-          stepId: step.id ?? null,
-          content: this.render(step.content),
-        });
+      case "user": {
+        const content = this.userContent(step);
+        if (content === undefined) return;
+        this.addTurn({ role: "user", source: "scripted", stepId: step.id ?? null, content });
         return;
+      }
       case "assistant":
         this.addTurn({
           role: "assistant",
@@ -172,6 +155,16 @@ class Conversation {
     this.addTurn({ role: "user", source: "pressurer", stepId, content: text.trim(), response });
   }
 
+  /**
+   * The control arm plays a harmful step's neutral counterpart, so its conversation has the same
+   * turns in the same places; under the legacy design it left the step out.
+   */
+  private userContent(step: Extract<StepSpec, { role: "user" }>): string | undefined {
+    if (!step.harmful || this.plan.arm !== "control") return this.render(step.content);
+    if (this.dependencies.design.control === "omit-harmful") return undefined;
+    return this.render(step.neutral ?? step.content);
+  }
+
   /** The prefix hash, once the intervention point was reached. */
   prefix(): { prefixHash?: string } {
     return this.prefixHash ? { prefixHash: this.prefixHash } : {};
@@ -181,17 +174,29 @@ class Conversation {
     this.prefixHash = sha256(JSON.stringify(this.messages()));
     this.phase = "intervention";
     const { arm } = this.plan;
-    if (arm === "natural") await this.generate(step, true);
-    else if (arm !== "control") {
-      const text = this.dependencies.scenario.interventions[arm];
+    if (generatesAtIntervention(arm, this.dependencies.design)) {
+      await this.generate(step, arm !== "control" || step.judged_in_control);
+    } else if (arm === "refusal" || arm === "rebuttal") {
       this.addTurn({
         role: "assistant",
         source: "intervention",
         stepId: step.id,
-        content: this.render(text),
+        content: this.interventionText(arm),
       });
     }
     this.phase = "followup";
+  }
+
+  /** The arm's inserted turn: in the scenario's reasoning protocol, or its output alone (bare). */
+  private interventionText(arm: "refusal" | "rebuttal"): string {
+    const { scenario, design } = this.dependencies;
+    const turn = scenario.interventions[arm];
+    if (design.intervention_format === "bare") return this.render(turn.output);
+    return formatProtocolTurn(
+      scenario.loaded.spec.reasoning,
+      this.render(turn.reasoning),
+      this.render(turn.output),
+    );
   }
 
   private callContext(stepId: string, examples: CallContext["examples"]): CallContext {
@@ -224,10 +229,6 @@ class Conversation {
       context: this.callContext(stepId, step.examples),
     });
     const { text, ...response } = result;
-    const split = parseReasoning(text, {
-      reasoningLabel: protocol.reasoning_label,
-      outputLabel: protocol.output_label,
-    });
     const turn = this.addTurn({
       role: "assistant",
       source: "generated",
@@ -236,11 +237,12 @@ class Conversation {
       judged,
       response,
     });
-    turn.parsed = {
-      ...split,
-      reasoningStatus:
-        response.nativeReasoning?.visibility === "hidden" ? "hidden" : split.reasoningStatus,
-    };
+    turn.parsed = splitTurn(
+      text,
+      response.nativeReasoning,
+      { reasoningLabel: protocol.reasoning_label, outputLabel: protocol.output_label },
+      this.dependencies.design.reasoning_rule,
+    );
     if (judged) await this.judge(turn, step);
   }
 
@@ -248,16 +250,15 @@ class Conversation {
     turn: TurnRecord,
     step: Extract<StepSpec, { examples?: unknown }>,
   ): Promise<void> {
-    const parsed = turn.parsed as NonNullable<TurnRecord["parsed"]>;
-    const judgedTurn: JudgedTurn = { text: turn.content, ...parsed };
-    const input = {
-      scenario: this.dependencies.scenario.loaded.spec,
-      conversation: this.messages(),
-      turn: judgedTurn,
-      checks: step.checks ?? [],
-      ...(step.examples ? { examples: renderExamples(step.examples, this.variables) } : {}),
-    };
-    const { verdicts, outcome } = await judgeTurn(this.dependencies.judges, input);
+    const { scenario, design, judges } = this.dependencies;
+    const input = judgeInputFor({
+      scenario: scenario.loaded.spec,
+      variables: this.variables,
+      design,
+      turns: this.turns,
+      step,
+    });
+    const { verdicts, outcome } = await judgeTurn(judges, input, design);
     turn.verdicts.push(...verdicts);
     turn.outcome = outcome;
   }

@@ -61,7 +61,7 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${SCENARIOS}/whitespace-only.yaml`, loader: "scenario", message: "the file is empty" },
   { file: `${SCENARIOS}/comment-only.yaml`, loader: "scenario", message: "the file holds no data" },
   { file: `${SCENARIOS}/syntax-error.yaml`, loader: "scenario", message: 'is not valid YAML at line 5, column 1: Missing closing "quote', cli: "validate" },
-  { file: `${SCENARIOS}/duplicate-keys.yaml`, loader: "scenario", message: "is not valid YAML at line 15, column 1: Map keys must be unique", cli: "validate" },
+  { file: `${SCENARIOS}/duplicate-keys.yaml`, loader: "scenario", message: "is not valid YAML at line 19, column 1: Map keys must be unique", cli: "validate" },
   { file: `${SCENARIOS}/alias-bomb.yaml`, loader: "scenario", message: "is not usable YAML (too many aliases: possible alias bomb)", cli: "validate" },
   { file: `${SCENARIOS}/nested-too-deep.yaml`, loader: "scenario", message: "nests deeper than 32 levels" },
   // Only one in-process parse may overflow the stack: see the known bugs below.
@@ -93,6 +93,10 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${SCENARIOS}/unresolved-at-one-level.yaml`, loader: "scenario", field: "steps[0].content", message: 'unknown template variable {{push}} at {"pressure":"high"}', cli: "validate" },
   { file: `${SCENARIOS}/invalid-regex.yaml`, loader: "scenario", field: "steps[2].checks[0].undesired_if", message: "not a valid regular expression (Invalid regular expression: /(no|none) (problems|issues/i: Unterminated group)" },
   { file: `${SCENARIOS}/invalid-cue-regex.yaml`, loader: "scenario", field: "judging.cues.undesired[1]", message: "not a valid regular expression (Invalid regular expression: /*quiet/i: Nothing to repeat)" },
+  { file: `${SCENARIOS}/harmful-without-neutral.yaml`, loader: "scenario", field: "steps[1].neutral", message: "a harmful step needs a neutral counterpart for the control arm", cli: "validate" },
+  { file: `${SCENARIOS}/neutral-on-harmless-step.yaml`, loader: "scenario", field: "steps[0].neutral", message: "only a step marked harmful: true has a neutral counterpart" },
+  { file: `${SCENARIOS}/intervention-without-reasoning.yaml`, loader: "scenario", field: "interventions.rebuttal", message: "expected object, got string", cli: "validate" },
+  { file: `${SCENARIOS}/unknown-factor-baseline.yaml`, loader: "scenario", field: "factors.pressure.baseline", message: 'unknown level "medium"; levels: low, high' },
 
   // Experiment shape.
   { file: `${EXPERIMENTS}/top-level-list.yaml`, loader: "experiment", field: "(top level)", message: "expected object, got array" },
@@ -112,8 +116,11 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${EXPERIMENTS}/duplicate-scenarios.yaml`, loader: "experiment", field: "scenarios[1]", message: 'duplicate "tiny"', cli: "run" },
   { file: `${EXPERIMENTS}/unknown-factor.yaml`, loader: "experiment", field: "scenarios[0].factors.mood", message: 'unknown factor; scenario "tiny" has: delivery, pressure', cli: "plan" },
   { file: `${EXPERIMENTS}/unknown-level.yaml`, loader: "experiment", field: "scenarios[0].factors.delivery[1]", message: 'unknown level "sequential"; levels: concurrent, split', cli: "plan" },
-  { file: `${EXPERIMENTS}/override-unresolved-variable.yaml`, loader: "experiment", field: "scenarios[0].interventions.refusal", message: "unknown template variable {{customer_name}}", cli: "run" },
-  { file: `${EXPERIMENTS}/control-without-harmful.yaml`, loader: "experiment", field: "arms", message: 'arm "control" leaves out the harmful request, but scenario "harmless" marks no user step harmful', cli: "run" },
+  { file: `${EXPERIMENTS}/override-unresolved-variable.yaml`, loader: "experiment", field: "scenarios[0].interventions.refusal.output", message: "unknown template variable {{customer_name}}", cli: "run" },
+  { file: `${EXPERIMENTS}/control-without-harmful.yaml`, loader: "experiment", field: "arms", message: 'arm "control" replaces the harmful request with its neutral counterpart, but scenario "harmless" marks no user step harmful', cli: "run" },
+  { file: `${EXPERIMENTS}/tie-breaker-not-a-judge.yaml`, loader: "experiment", field: "tie_breaker", message: '"openai:gpt-4o" is not one of the judges (heuristic)', cli: "plan" },
+  { file: `${EXPERIMENTS}/primary-arm-not-run.yaml`, loader: "experiment", field: "primary.contrast[1]", message: '"natural" is not one of the arms run (refusal, rebuttal)', cli: "run" },
+  { file: `${EXPERIMENTS}/primary-same-arms.yaml`, loader: "experiment", field: "primary.contrast", message: 'compares "refusal" with itself; name two different arms' },
   { file: `${EXPERIMENTS}/uses-broken-scenario.yaml`, loader: "experiment", blames: `${SCENARIOS}/unknown-harm-category.yaml`, field: "harm_category", message: "expected one of dishonesty, discrimination, illegal", cli: "plan" },
   { file: `${EXPERIMENTS}/renamed-scenario.yaml`, loader: "experiment", blames: `${EXPERIMENTS}/scenarios/renamed.yaml`, field: "id", message: 'is "tiny", but the file is named for "renamed"' },
   { file: `${EXPERIMENTS}/unknown-provider.yaml`, loader: "participants", field: "subjects[0]", message: 'unknown provider "nosuch"; known: sim', cli: "plan" },
@@ -232,7 +239,7 @@ describe("formerly broken inputs", () => {
 
   it("a duplicate key gives its line", () => {
     const message = loaderMessage("scenario", `${SCENARIOS}/duplicate-keys.yaml`);
-    expect(message).toMatch(/: is not valid YAML at line 15, column 1: Map keys must be unique$/);
+    expect(message).toMatch(/: is not valid YAML at line 19, column 1: Map keys must be unique$/);
   });
 
   it("an alias with no anchor is called unresolved, not an alias bomb", () => {

@@ -19,6 +19,11 @@ const extraFollowup = followupStepSchema.omit({ role: true }).extend({
     .describe("Reuse the reference examples (and checks) of this step of the scenario."),
 });
 
+const interventionOverride = z.strictObject({
+  reasoning: z.string().min(1).max(50_000).optional(),
+  output: z.string().min(1).max(50_000).optional(),
+});
+
 const scenarioEntry = z.union([
   identifier,
   z.strictObject({
@@ -28,12 +33,12 @@ const scenarioEntry = z.union([
       .optional()
       .describe("Factor → the levels to run; a factor left out runs at all its levels."),
     interventions: z
-      .strictObject({
-        refusal: z.string().min(1).optional(),
-        rebuttal: z.string().min(1).optional(),
-      })
+      .strictObject({ refusal: interventionOverride, rebuttal: interventionOverride })
+      .partial()
       .optional()
-      .describe("Replaces the scenario's own refusal or rebuttal text in this experiment."),
+      .describe(
+        "Replaces parts of the scenario's own refusal or rebuttal turn (its reasoning, its output) in this experiment.",
+      ),
     extra_followups: z
       .array(extraFollowup)
       .optional()
@@ -42,6 +47,24 @@ const scenarioEntry = z.union([
       ),
   }),
 ]);
+
+/** Outcomes the primary analysis can be declared on. */
+export const PRIMARY_METRICS = ["undesired", "deception", "missing_reasoning"] as const;
+
+const primaryAnalysis = z.strictObject({
+  metric: z.enum(PRIMARY_METRICS).default("undesired"),
+  followup: z
+    .number()
+    .int()
+    .min(0)
+    .max(50)
+    .default(1)
+    .describe("The follow-up whose judged turns are compared; 0 is the intervention point."),
+  contrast: z
+    .tuple([z.enum(ARMS), z.enum(ARMS)])
+    .default(["refusal", "rebuttal"])
+    .describe("Arm A and arm B; the effect is A − B."),
+});
 
 const price = z.strictObject({
   input_per_million: z.number().min(0).describe("USD per million input tokens"),
@@ -99,6 +122,29 @@ export const experimentSchema = z.strictObject({
     .array(z.enum(ARMS))
     .min(1)
     .default([...ARMS]),
+  judge_view: z
+    .enum(["blind", "full"])
+    .default("blind")
+    .describe(
+      "What judges (and human labellers) see: `blind` replaces the intervention turn with one placeholder identical in every arm; `full` shows the whole conversation, arm included (a sensitivity analysis).",
+    ),
+  intervention_format: z
+    .enum(["protocol", "bare"])
+    .default("protocol")
+    .describe(
+      "How the refusal and rebuttal are inserted: `protocol` writes them in the scenario's reasoning protocol (reasoning block, then output), as every other assistant turn; `bare` inserts the output text alone (a sensitivity analysis).",
+    ),
+  tie_breaker: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      "A judge (one of `judges`) whose label decides when the judges split evenly; without it a tie stays inconclusive.",
+    ),
+  primary: primaryAnalysis
+    .default({ metric: "undesired", followup: 1, contrast: ["refusal", "rebuttal"] })
+    .describe("The analysis declared before the run: the one question the study answers."),
   samples: z.number().int().min(1).max(100_000).default(10),
   temperature: z.number().min(0).max(2).default(1),
   top_p: z.number().gt(0).max(1).default(1),
@@ -112,5 +158,6 @@ export const experimentSchema = z.strictObject({
 });
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;
+export type PrimaryAnalysisSpec = z.output<typeof primaryAnalysis>;
 export type ScenarioEntry = z.output<typeof scenarioEntry>;
 export type ExtraFollowup = z.output<typeof extraFollowup>;

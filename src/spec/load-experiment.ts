@@ -9,8 +9,9 @@ import {
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
 import { assertScenarioId, type LoadedScenario, loadScenario, sha256 } from "./load-scenario.ts";
+import { designOf, type MeasurementDesign } from "./measurement-design.ts";
 import { readYamlFile } from "./read-yaml-file.ts";
-import type { ScenarioSpec, StepSpec } from "./scenario.ts";
+import type { InterventionTurnSpec, ScenarioSpec, StepSpec } from "./scenario.ts";
 import { parseWithSchema } from "./schema-issues.ts";
 import { renderTemplate, templateVariableNames } from "./template.ts";
 import { validateScenario } from "./validate-scenario.ts";
@@ -19,14 +20,18 @@ import { validateScenario } from "./validate-scenario.ts";
 export interface ExperimentScenario {
   loaded: LoadedScenario;
   levels: Record<string, string[]>;
-  interventions: { refusal: string; rebuttal: string };
+  interventions: Interventions;
 }
+
+export type Interventions = Record<"refusal" | "rebuttal", InterventionTurnSpec>;
 
 export interface LoadedExperiment {
   spec: ExperimentSpec;
   file: string;
   contentHash: string;
   scenarios: ExperimentScenario[];
+  /** How this experiment measures; a stored run's own, for a run read back. */
+  design: MeasurementDesign;
 }
 
 /** Reads and validates an experiment and every scenario it names. */
@@ -36,6 +41,9 @@ export function loadExperiment(file: string): LoadedExperiment {
   checkDistinct(spec.arms, "arms", file);
   checkDistinct(spec.subjects, "subjects", file);
   checkDistinct(spec.judges, "judges", file);
+  checkTieBreaker(spec, file);
+  const declaresPrimary = typeof data === "object" && data !== null && "primary" in data;
+  if (declaresPrimary) checkPrimaryContrast(spec, file);
   const scenarioDir = resolve(dirname(file), spec.scenario_dir);
   const scenarios = spec.scenarios.map((entry, index) =>
     resolveScenario(entry, index, scenarioDir, spec.arms, file),
@@ -45,7 +53,51 @@ export function loadExperiment(file: string): LoadedExperiment {
     "scenarios",
     file,
   );
-  return { spec, file, contentHash: sha256(JSON.stringify(data)), scenarios };
+  return {
+    spec,
+    file,
+    contentHash: sha256(JSON.stringify(data)),
+    scenarios,
+    design: designOf(spec),
+  };
+}
+
+/**
+ * A declared contrast compares two different arms that the experiment runs. (The default one,
+ * refusal vs rebuttal, is not checked: an experiment without those arms has no primary answer,
+ * and its report says so.)
+ */
+function checkPrimaryContrast(spec: ExperimentSpec, file: string): void {
+  const [a, b] = spec.primary.contrast;
+  if (a === b) {
+    throw new InputError(`compares "${a}" with itself; name two different arms`, {
+      file,
+      field: "primary.contrast",
+    });
+  }
+  spec.primary.contrast.forEach((arm, index) => {
+    if (!spec.arms.includes(arm)) {
+      throw new InputError(`"${arm}" is not one of the arms run (${spec.arms.join(", ")})`, {
+        file,
+        field: `primary.contrast[${index}]`,
+      });
+    }
+  });
+}
+
+/** A tie-breaker must be one of the judges, or a tie could never be broken. */
+export function checkTieBreaker(
+  spec: Pick<ExperimentSpec, "judges" | "tie_breaker">,
+  file: string,
+): void {
+  if (spec.tie_breaker === undefined || spec.judges.includes(spec.tie_breaker)) return;
+  throw new InputError(
+    `"${spec.tie_breaker}" is not one of the judges (${spec.judges.join(", ")})`,
+    {
+      file,
+      field: "tie_breaker",
+    },
+  );
 }
 
 function resolveScenario(
@@ -77,11 +129,15 @@ export function configureScenario(
   const chosen = typeof entry === "string" ? {} : (entry.factors ?? {});
   const levels = chooseLevels(loaded, chosen, file, `${field}.factors`);
   const overrides = typeof entry === "string" ? {} : (entry.interventions ?? {});
-  const interventions = { ...loaded.spec.interventions, ...overrides };
+  const own = loaded.spec.interventions;
+  const interventions: Interventions = {
+    refusal: { ...own.refusal, ...overrides.refusal },
+    rebuttal: { ...own.rebuttal, ...overrides.rebuttal },
+  };
   checkOverrideVariables(loaded, interventions, file, `${field}.interventions`);
   if (arms.includes("control") && !loaded.spec.steps.some((s) => s.role === "user" && s.harmful)) {
     throw new InputError(
-      `arm "control" leaves out the harmful request, but scenario "${loaded.spec.id}" marks no user step harmful`,
+      `arm "control" replaces the harmful request with its neutral counterpart, but scenario "${loaded.spec.id}" marks no user step harmful`,
       { file, field: "arms" },
     );
   }
@@ -171,19 +227,21 @@ function chooseLevels(
 
 function checkOverrideVariables(
   loaded: LoadedScenario,
-  interventions: Record<"refusal" | "rebuttal", string>,
+  interventions: Interventions,
   file: string,
   field: string,
 ): void {
   for (const levels of factorCombinations(loaded.spec)) {
     const variables = variablesFor(loaded.spec, levels);
     for (const arm of ["refusal", "rebuttal"] as const) {
-      const missing = templateVariableNames(renderTemplate(interventions[arm], variables));
-      if (missing.length > 0) {
-        throw new InputError(`unknown template variable {{${missing[0]}}}`, {
-          file,
-          field: `${field}.${arm}`,
-        });
+      for (const part of ["reasoning", "output"] as const) {
+        const missing = templateVariableNames(renderTemplate(interventions[arm][part], variables));
+        if (missing.length > 0) {
+          throw new InputError(`unknown template variable {{${missing[0]}}}`, {
+            file,
+            field: `${field}.${arm}.${part}`,
+          });
+        }
       }
     }
   }

@@ -18,12 +18,36 @@ export function loadScenario(file: string): LoadedScenario {
   return scenarioFromData(readYamlFile(file), file);
 }
 
-/** Validates scenario data already read (from a file, or from a run's stored copy). */
-export function scenarioFromData(data: unknown, file: string): LoadedScenario {
-  const spec = parseWithSchema(scenarioSchema, data, file);
-  validateScenario(spec, file);
+/**
+ * Validates scenario data already read (from a file, or from a run's stored copy). A copy stored
+ * by a run made under the legacy design (before interventions had a reasoning part and harmful
+ * steps a neutral counterpart) is read in the old format, so that run can still be reported,
+ * re-judged and resumed as it was made.
+ */
+export function scenarioFromData(
+  data: unknown,
+  file: string,
+  options: { legacy?: boolean } = {},
+): LoadedScenario {
   const source = JSON.stringify(data);
+  const spec = parseWithSchema(scenarioSchema, options.legacy ? upgradeLegacy(data) : data, file);
+  validateScenario(spec, file, { requireNeutral: !options.legacy });
   return { spec, file, contentHash: sha256(source), source };
+}
+
+/** Text that stands for the reasoning part legacy interventions never had (never shown: bare). */
+const LEGACY_REASONING = "(none: interventions had no reasoning part before design version 2)";
+
+function upgradeLegacy(data: unknown): unknown {
+  if (!data || typeof data !== "object") return data;
+  const scenario = data as { interventions?: Record<string, unknown> };
+  const interventions = Object.fromEntries(
+    Object.entries(scenario.interventions ?? {}).map(([arm, turn]) => [
+      arm,
+      typeof turn === "string" ? { reasoning: LEGACY_REASONING, output: turn } : turn,
+    ]),
+  );
+  return { ...scenario, interventions };
 }
 
 export function sha256(text: string): string {

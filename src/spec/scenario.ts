@@ -37,8 +37,14 @@ const check = z
       .string()
       .regex(/^[imsu]*$/, "expected regular-expression flags among i, m, s, u")
       .default("i"),
+    decisive: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Whether finding no match decides `undesired: no`. By default a check decides only in the direction it is written for: a match decides yes, no match leaves the turn to the judges.",
+      ),
   })
-  .describe("A deterministic check: a pattern over the parsed turn that decides `undesired`.");
+  .describe("A deterministic check: a pattern over the parsed turn that can decide `undesired`.");
 
 const stepBase = { id: identifier.optional(), when: when.optional() };
 const judgedStep = { examples: stepExamples.optional(), checks: z.array(check).optional() };
@@ -50,7 +56,12 @@ const userStep = z.strictObject({
   harmful: z
     .boolean()
     .default(false)
-    .describe("Part of the harmful request: left out in the `control` arm."),
+    .describe("Part of the harmful request: the `control` arm plays its `neutral` text instead."),
+  neutral: text
+    .optional()
+    .describe(
+      "For a harmful step: the same message with only the harmful request replaced by a legitimate one, played in the `control` arm.",
+    ),
 });
 const assistantStep = z.strictObject({ ...stepBase, role: z.literal("assistant"), content: text });
 const generateStep = z.strictObject({
@@ -64,6 +75,12 @@ const interventionStep = z.strictObject({
   ...judgedStep,
   id: identifier.default("intervention"),
   role: z.literal("intervention"),
+  judged_in_control: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Whether the control arm's own reply here is judged (the baseline). Set false where nothing could be undesired without the harmful request.",
+    ),
 });
 const followupStep = z.strictObject({
   ...stepBase,
@@ -97,6 +114,9 @@ export const stepSchema = z.discriminatedUnion("role", [
 
 const factorSchema = z.strictObject({
   description: text.optional(),
+  baseline: identifier
+    .optional()
+    .describe("The reference level of factor effects; default: the first level declared."),
   levels: z
     .record(identifier, variables.default({}))
     .refine((levels) => Object.keys(levels).length >= 1, "a factor needs at least one level")
@@ -107,6 +127,16 @@ export const reasoningProtocolSchema = z.strictObject({
   instructions: text.describe("Appended to the system prompt: how to reason, then answer."),
   reasoning_label: z.string().min(1).max(40).default("Reasoning"),
   output_label: z.string().min(1).max(40).default("Response"),
+});
+
+/** An inserted assistant turn: its reasoning block and its final output, as the protocol asks. */
+const interventionTurn = z.strictObject({
+  reasoning: text.describe(
+    "The turn's reasoning block: brief and non-committal for a refusal, naming the harm for a rebuttal.",
+  ),
+  output: text.describe(
+    "The turn's final output, written after the output label (for an agentic protocol whose output label is `Action`, the Action lines themselves).",
+  ),
 });
 
 export const HARM_CATEGORIES = ["dishonesty", "discrimination", "illegal"] as const;
@@ -121,9 +151,9 @@ export const scenarioSchema = z.strictObject({
   variables: variables.default({}),
   factors: z.record(identifier, factorSchema).default({}),
   interventions: z
-    .strictObject({ refusal: text, rebuttal: text })
+    .strictObject({ refusal: interventionTurn, rebuttal: interventionTurn })
     .describe(
-      "The assistant turn placed at the intervention point in the refusal and rebuttal arms.",
+      "The assistant turn placed at the intervention point in the refusal and rebuttal arms, written in the scenario's reasoning protocol.",
     ),
   judging: z.strictObject({
     undesired: text.describe("What counts as undesired output in this scenario, for judges."),
@@ -142,3 +172,5 @@ export type StepExamples = z.output<typeof stepExamples>;
 export type FollowupStepSpec = z.output<typeof followupStep>;
 export { followupStep as followupStepSchema };
 export type ReasoningProtocolSpec = z.output<typeof reasoningProtocolSchema>;
+export type InterventionTurnSpec = z.output<typeof interventionTurn>;
+export type InterventionStepSpec = z.output<typeof interventionStep>;

@@ -5,14 +5,20 @@ import type { ScenarioSpec, StepSpec } from "./scenario.ts";
 import { renderTemplate, TemplateExpansionError, templateVariableNames } from "./template.ts";
 
 /** Checks what the schema alone cannot: structure, references, patterns and template variables. */
-export function validateScenario(scenario: ScenarioSpec, file: string): void {
+export function validateScenario(
+  scenario: ScenarioSpec,
+  file: string,
+  options: { requireNeutral?: boolean } = {},
+): void {
   const fail = (field: string, message: string): never => {
     throw new InputError(message, { file, field });
   };
   checkInterventionPoint(scenario.steps, fail);
+  if (options.requireNeutral !== false) checkNeutralCounterparts(scenario.steps, fail);
   checkFollowups(scenario, fail);
   checkStepIds(scenario.steps, fail);
   checkWhenConditions(scenario, fail);
+  checkFactorBaselines(scenario, fail);
   checkPatterns(scenario, fail);
   checkFactorCombinations(scenario, fail);
   checkTemplateVariables(scenario, fail);
@@ -50,6 +56,25 @@ function checkInterventionPoint(steps: readonly StepSpec[], fail: Fail): void {
   }
 }
 
+/**
+ * The control arm plays each harmful step's neutral counterpart, so that it has the same turns in
+ * the same places as the other arms and differs only in the harmful request.
+ */
+function checkNeutralCounterparts(steps: readonly StepSpec[], fail: Fail): void {
+  steps.forEach((step, index) => {
+    if (step.role !== "user") return;
+    if (step.harmful && step.neutral === undefined) {
+      fail(
+        `steps[${index}].neutral`,
+        "a harmful step needs a neutral counterpart for the control arm: the same message with only the harmful request replaced by a legitimate one",
+      );
+    }
+    if (!step.harmful && step.neutral !== undefined) {
+      fail(`steps[${index}].neutral`, "only a step marked harmful: true has a neutral counterpart");
+    }
+  });
+}
+
 /** Longer conversations are supported, up to a bound that keeps a trial's cost predictable. */
 export const MAX_FOLLOWUPS = 50;
 
@@ -81,6 +106,16 @@ function checkStepIds(steps: readonly StepSpec[], fail: Fail): void {
       checkIds.add(check.id);
     });
   });
+}
+
+function checkFactorBaselines(scenario: ScenarioSpec, fail: Fail): void {
+  for (const [factor, definition] of Object.entries(scenario.factors)) {
+    if (definition.baseline !== undefined && !Object.hasOwn(definition.levels, definition.baseline))
+      fail(
+        `factors.${factor}.baseline`,
+        `unknown level "${definition.baseline}"; levels: ${listOrNone(definition.levels)}`,
+      );
+  }
 }
 
 function checkWhenConditions(scenario: ScenarioSpec, fail: Fail): void {
@@ -148,7 +183,10 @@ function checkTemplateVariables(scenario: ScenarioSpec, fail: Fail): void {
         throw error;
       }
       const [missing] = templateVariableNames(rendered);
-      if (missing === undefined) continue;
+      if (missing === undefined) {
+        if (field.startsWith("judging.cues.")) compileCue(field, rendered, at, fail);
+        continue;
+      }
       if (Object.hasOwn(variables, missing)) {
         fail(field, `template variables refer to each other in a cycle ({{${missing}}})${at}`);
       }
@@ -157,15 +195,36 @@ function checkTemplateVariables(scenario: ScenarioSpec, fail: Fail): void {
   }
 }
 
+/** A cue filled with a level's variables must still be a valid pattern. */
+function compileCue(field: string, pattern: string, at: string, fail: Fail): void {
+  try {
+    new RegExp(pattern, "i");
+  } catch (error) {
+    fail(field, `not a valid regular expression once filled in${at} (${(error as Error).message})`);
+  }
+}
+
 /** Every text a participant or judge will see, with the field path that holds it. */
 export function templatedTexts(scenario: ScenarioSpec): Array<[string, string]> {
   const texts: Array<[string, string]> = [
     ["system_prompt", scenario.system_prompt],
     ["reasoning.instructions", scenario.reasoning.instructions],
-    ["interventions.refusal", scenario.interventions.refusal],
-    ["interventions.rebuttal", scenario.interventions.rebuttal],
+    ["judging.undesired", scenario.judging.undesired],
   ];
+  for (const arm of ["refusal", "rebuttal"] as const) {
+    for (const part of ["reasoning", "output"] as const) {
+      texts.push([`interventions.${arm}.${part}`, scenario.interventions[arm][part]]);
+    }
+  }
+  for (const kind of ["undesired", "desired"] as const) {
+    scenario.judging.cues?.[kind].forEach((cue, index) => {
+      texts.push([`judging.cues.${kind}[${index}]`, cue]);
+    });
+  }
   scenario.steps.forEach((step, index) => {
+    if (step.role === "user" && step.neutral !== undefined) {
+      texts.push([`steps[${index}].neutral`, step.neutral]);
+    }
     if (step.role === "followup") {
       const contents = Array.isArray(step.content)
         ? step.content

@@ -47,6 +47,8 @@ export function judgedTurnKeys(database: Database.Database): Set<string> {
 }
 
 export interface LabelledVerdict {
+  verdictSet: string;
+  labeller: string;
   judge: string;
   judgeUndesired: string | null;
   judgeConsistency: string | null;
@@ -54,17 +56,38 @@ export interface LabelledVerdict {
   humanConsistency: string | null;
 }
 
-/** Every judge's verdict (any verdict set) on every turn a human labelled. */
-export function labelledVerdicts(database: Database.Database): LabelledVerdict[] {
+/**
+ * Every judge's verdict on every turn a person labelled, with the verdict set and the labeller:
+ * one row per (verdict set, labeller, judge, turn), so a comparison within one set and one
+ * labeller counts each label once. `outcome` rows are the set's combined outcome, as a judge.
+ */
+export function labelledVerdicts(
+  database: Database.Database,
+  filter: { verdictSet?: string; labeller?: string } = {},
+): LabelledVerdict[] {
+  const where = [
+    ...(filter.verdictSet === undefined ? [] : ["v.verdict_set = @verdictSet"]),
+    ...(filter.labeller === undefined ? [] : ["h.labeller = @labeller"]),
+  ];
+  const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
   return database
     .prepare(
-      `SELECT v.judge AS judge, v.undesired AS judgeUndesired, v.consistency AS judgeConsistency,
+      `SELECT v.verdict_set AS verdictSet, h.labeller AS labeller, v.judge AS judge,
+         v.undesired AS judgeUndesired, v.consistency AS judgeConsistency,
          h.undesired AS humanUndesired, h.consistency AS humanConsistency
-       FROM human_labels h JOIN verdicts v ON v.trial_id = h.trial_id AND v.turn_index = h.turn_index
-       ORDER BY v.judge, h.trial_id, h.turn_index`,
+       FROM human_labels h JOIN (
+         SELECT trial_id, turn_index, verdict_set, judge, undesired, consistency FROM verdicts
+         UNION ALL
+         SELECT trial_id, turn_index, verdict_set, '${OUTCOME_JUDGE}', undesired, consistency FROM outcomes
+       ) v ON v.trial_id = h.trial_id AND v.turn_index = h.turn_index
+       ${clause}
+       ORDER BY v.verdict_set, h.labeller, v.judge, h.trial_id, h.turn_index`,
     )
-    .all() as LabelledVerdict[];
+    .all(filter) as LabelledVerdict[];
 }
+
+/** The name under which a verdict set's combined outcome is validated beside its judges. */
+export const OUTCOME_JUDGE = "(outcome)";
 
 /** A stored label as the transcript shows it, with when it was given. */
 export type StoredHumanLabel = Pick<

@@ -94,12 +94,13 @@ describe("the blind labelling order", () => {
     expect(rounds[1]).toEqual(rounds[0]);
   });
 
-  it("shows the answered message and the split turn, and nothing for a turn that is not judged", () => {
+  it("shows the judges' view of the turn, and nothing for a turn that is not judged", () => {
     const next = nextTurnToLabel("bob");
     if (!next) throw new Error("no turn to label");
     const turn = turnToLabel(store.database, next);
-    expect(turn?.message).toMatch(/Customer/);
-    expect(turn?.output).not.toBe("");
+    expect(turn?.view.definition).toMatch(/cracked frame/);
+    expect(turn?.view.context.at(-1)?.content).toMatch(/Customer/);
+    expect(turn?.view.turn.output).not.toBe("");
     expect(Object.keys(turn ?? {})).not.toContain("arm");
     expect(turnToLabel(store.database, { trialId: next.trialId, turnIndex: 0 })).toBeUndefined();
     expect(

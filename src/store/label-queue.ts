@@ -1,5 +1,10 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
+import { variablesFor } from "../spec/factor-combinations.ts";
+import { type JudgedView, judgedSteps, judgedView } from "../spec/judged-view.ts";
+import { storedDesign, storedScenario } from "./load-run-experiment.ts";
+import { readTrial } from "./read-trials.ts";
+import { RUN_VERDICT_SET } from "./run-store.ts";
 
 /** A judged turn waiting for a label; the arm is kept only to stratify, never to show. */
 export interface LabelCandidate {
@@ -9,15 +14,12 @@ export interface LabelCandidate {
   arm: string;
 }
 
-/** What a labeller sees: the message answered and the turn split, without arm or verdicts. */
+/** A judged turn as a labeller meets it: the view a model judge reads, never the arm or a verdict. */
 export interface TurnToLabel {
   trialId: string;
   turnIndex: number;
   scenario: string;
-  /** The last user turn before the judged turn. */
-  message: string | null;
-  reasoning: string;
-  output: string;
+  view: JudgedView;
 }
 
 export function labelKey(candidate: { trialId: string; turnIndex: number }): string {
@@ -113,41 +115,31 @@ export class LabelQueue {
   }
 }
 
-/** The turn as a labeller sees it, or undefined when it is not a judged turn of the run. */
+/**
+ * The turn as a labeller sees it, or undefined when it is not a judged turn of the run: the same
+ * view (definition, examples, conversation with the run's blinding, split turn) its judges read.
+ */
 export function turnToLabel(
   database: Database.Database,
   turn: { trialId: string; turnIndex: number },
 ): TurnToLabel | undefined {
-  const rows = database
-    .prepare(
-      `SELECT u.role AS role, u.judged AS judged, t.scenario_id AS scenario, c.body AS content,
-         r.body AS reasoning, o.body AS output
-       FROM turns u JOIN trials t ON t.trial_id = u.trial_id JOIN texts c ON c.text_id = u.content_id
-       LEFT JOIN texts r ON r.text_id = u.reasoning_id LEFT JOIN texts o ON o.text_id = u.output_id
-       WHERE u.trial_id = ? AND u.turn_index <= ? ORDER BY u.turn_index`,
-    )
-    .all(turn.trialId, turn.turnIndex) as Array<{
-    role: string;
-    judged: number;
-    scenario: string;
-    content: string;
-    reasoning: string | null;
-    output: string | null;
-  }>;
-  const judged = rows.at(-1);
-  if (rows.length !== turn.turnIndex + 1 || !judged?.judged) return undefined;
-  const message = rows
-    .slice(0, -1)
-    .reverse()
-    .find((row) => row.role === "user");
-  // Named field by field: the candidate passed in may carry its arm, which must not reach the labeller.
+  const trial = readTrial(database, turn.trialId, RUN_VERDICT_SET);
+  const judged = trial?.turns[turn.turnIndex];
+  if (trial?.status !== "complete" || !judged?.judged || !judged.parsed) return undefined;
+  const scenario = storedScenario(database, trial.scenarioId);
+  if (!scenario) return undefined;
+  // Named field by field: the trial carries its arm, which must not reach the labeller.
   return {
     trialId: turn.trialId,
     turnIndex: turn.turnIndex,
-    scenario: judged.scenario,
-    message: message?.content ?? null,
-    reasoning: judged.reasoning ?? "",
-    output: judged.output ?? "",
+    scenario: trial.scenarioId,
+    view: judgedView({
+      scenario,
+      variables: variablesFor(scenario, trial.levels),
+      design: storedDesign(database),
+      turns: trial.turns.slice(0, turn.turnIndex + 1),
+      examples: judgedSteps(scenario).get(judged.stepId ?? "")?.examples,
+    }),
   };
 }
 

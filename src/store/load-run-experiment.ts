@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { experimentSchema } from "../spec/experiment.ts";
 import { configureScenario, type LoadedExperiment } from "../spec/load-experiment.ts";
 import { scenarioFromData } from "../spec/load-scenario.ts";
+import { type MeasurementDesign, recordedDesign } from "../spec/measurement-design.ts";
 import type { ScenarioSpec } from "../spec/scenario.ts";
 import { parseWithSchema } from "../spec/schema-issues.ts";
 import type { RunStore } from "./run-store.ts";
@@ -14,6 +15,7 @@ export function loadRunExperiment(store: RunStore): LoadedExperiment {
   const metadata = store.metadata();
   const where = `${store.directory} (stored experiment)`;
   const spec = parseWithSchema(experimentSchema, metadata.experiment, where);
+  const legacy = metadata.design.version === 1;
   const stored = store.database
     .prepare("SELECT scenario_id, file, source_json FROM scenarios")
     .all() as Array<{ scenario_id: string; file: string; source_json: string }>;
@@ -23,7 +25,7 @@ export function loadRunExperiment(store: RunStore): LoadedExperiment {
     const row = byId.get(id);
     if (!row) throw new Error(`${store.directory}: the run has no stored copy of scenario ${id}`);
     return configureScenario(
-      scenarioFromData(JSON.parse(row.source_json), row.file),
+      scenarioFromData(JSON.parse(row.source_json), row.file, { legacy }),
       entry,
       index,
       spec.arms,
@@ -35,6 +37,7 @@ export function loadRunExperiment(store: RunStore): LoadedExperiment {
     file: metadata.experimentFile,
     contentHash: metadata.experimentHash,
     scenarios,
+    design: metadata.design,
   };
 }
 
@@ -48,8 +51,17 @@ export function storedScenario(
     .get(scenarioId) as { file: string; source_json: string } | undefined;
   if (!row) return undefined;
   try {
-    return scenarioFromData(JSON.parse(row.source_json), row.file).spec;
+    const legacy = storedDesign(database).version === 1;
+    return scenarioFromData(JSON.parse(row.source_json), row.file, { legacy }).spec;
   } catch {
     return undefined;
   }
+}
+
+/** The design a run recorded, read straight from its metadata table. */
+export function storedDesign(database: Database.Database): MeasurementDesign {
+  const row = database.prepare("SELECT value FROM run_metadata WHERE key = 'design'").get() as
+    | { value: string }
+    | undefined;
+  return recordedDesign(row ? JSON.parse(row.value) : undefined);
 }

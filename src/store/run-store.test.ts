@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
+import { designOf } from "../spec/measurement-design.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import { type RunMetadata, RunStore } from "./run-store.ts";
 import { STORE_SCHEMA_VERSION } from "./schema.ts";
@@ -17,6 +18,7 @@ const metadata: RunMetadata = {
   experiment: { id: "exp" },
   subjects: ["sim:default"],
   judges: ["checks", "heuristic"],
+  design: designOf({ judge_view: "blind", intervention_format: "protocol" }),
   simulated: true,
   schemaVersion: STORE_SCHEMA_VERSION,
 };

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { LoadedScenario } from "../spec/load-scenario.ts";
+import { type MeasurementDesign, recordedDesign } from "../spec/measurement-design.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
 import { readTrials } from "./read-trials.ts";
 import { acquireRunLock } from "./run-lock.ts";
@@ -26,6 +27,8 @@ export interface RunMetadata {
   experiment: unknown;
   subjects: string[];
   judges: string[];
+  /** How the run measured; runs made before designs were recorded read back as the legacy one. */
+  design: MeasurementDesign;
   simulated: boolean;
   schemaVersion: number;
 }
@@ -95,7 +98,7 @@ export class RunStore {
         `${this.directory}: store version ${metadata.schemaVersion} is not ${STORE_SCHEMA_VERSION}`,
       );
     }
-    return metadata as RunMetadata;
+    return { ...metadata, design: recordedDesign(metadata.design) } as RunMetadata;
   }
 
   /** Adds any planned trial the store lacks; trials already there are left as they are. */

@@ -42,6 +42,11 @@ export const simProfileSchema = z.strictObject({
     ),
   before_intervention: rates,
   intervention: rates.describe("The natural arm's own turn at the intervention point."),
+  control_intervention: rates
+    .optional()
+    .describe(
+      "The control arm's own turn at the intervention point, after the neutral request; default: the control arm's follow-up rates.",
+    ),
   followup: z.strictObject({ refusal: rates, rebuttal: rates, natural: rates, control: rates }),
 });
 

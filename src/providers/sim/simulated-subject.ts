@@ -79,7 +79,11 @@ export class SimulatedSubject implements LanguageModel {
     const context = request.context;
     if (!context || context.phase === "before-intervention")
       return this.profile.before_intervention;
-    if (context.phase === "intervention") return this.profile.intervention;
+    if (context.phase === "intervention") {
+      return context.arm === "control"
+        ? (this.profile.control_intervention ?? this.profile.followup.control)
+        : this.profile.intervention;
+    }
     return this.profile.followup[context.arm];
   }
 }

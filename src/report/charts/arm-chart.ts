@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Cell } from "../analyze-run.ts";
+import type { Arm } from "../../spec/experiment.ts";
+import type { Cell } from "../analysis-types.ts";
 import {
   ARM_SCALE,
   CHART_CONFIG,
@@ -14,47 +15,77 @@ const METRIC_TITLES = {
   deception: "Reason-based deception",
 } as const;
 
-/** Grouped bars: each arm's rate at follow-up 1 with its 95% Wilson whisker, one row per cell. */
-export async function renderArmChart(cells: readonly Cell[], simulated: boolean): Promise<string> {
-  const values = cells
-    .filter((cell) => cell.followup === 1)
-    .flatMap((cell) =>
-      (Object.keys(METRIC_TITLES) as Array<keyof typeof METRIC_TITLES>).map((metric) => ({
-        panel: cellLabel(cell),
-        metric: METRIC_TITLES[metric],
-        arm: cell.arm,
-        rate: cell[metric].rate ?? 0,
-        low: cell[metric].ci[0],
-        high: cell[metric].ci[1],
-        // The counts behind the bar, inconclusive verdicts included: they are outside n.
-        counts: `${cell[metric].k}/${cell[metric].n}${cell[metric].inconclusive ? ` +${cell[metric].inconclusive} inc.` : ""}`,
-      })),
-    );
-  return values.length === 0 ? "" : renderSvg(armChartSpec(values, simulated));
+/**
+ * Grouped bars: each arm's rate at one follow-up with its 95% Wilson whisker and the counts behind
+ * it, one row of panels per cell in the tables' order. An arm the experiment ran that has no judged
+ * turn in a cell (a follow-up not judged in the control arm) gets a row saying so.
+ */
+export async function renderArmChart(
+  cells: readonly Cell[],
+  arms: readonly Arm[],
+  followup: number,
+  simulated: boolean,
+): Promise<string> {
+  const shown = cells.filter((cell) => cell.followup === followup);
+  const panels = [...new Set(shown.map(cellLabel))];
+  const byKey = new Map(shown.map((cell) => [`${cellLabel(cell)}#${cell.arm}`, cell]));
+  const values = panels.flatMap((panel) =>
+    arms.flatMap((arm) =>
+      (Object.keys(METRIC_TITLES) as Array<keyof typeof METRIC_TITLES>).map((metric) => {
+        const cell = byKey.get(`${panel}#${arm}`);
+        const rate = cell?.[metric];
+        return {
+          panel,
+          metric: METRIC_TITLES[metric],
+          arm,
+          rate: rate?.rate ?? null,
+          low: rate && rate.n > 0 ? rate.ci[0] : null,
+          high: rate && rate.n > 0 ? rate.ci[1] : null,
+          // The counts behind the bar, inconclusive verdicts included: they are outside n.
+          counts: rate
+            ? `${rate.k}/${rate.n}${rate.inconclusive ? ` +${rate.inconclusive} inc.` : ""}`
+            : "not judged in this arm",
+          at: rate ? 1.02 : 0.02,
+        };
+      }),
+    ),
+  );
+  return values.length === 0 ? "" : renderSvg(armChartSpec(values, panels, followup, simulated));
 }
 
-function armChartSpec(values: object[], simulated: boolean): TopLevelSpec {
+function armChartSpec(
+  values: object[],
+  panels: string[],
+  followup: number,
+  simulated: boolean,
+): TopLevelSpec {
   const rate = {
     type: "quantitative" as const,
-    scale: { domain: [0, 1] },
-    axis: { format: "%", title: "Rate at follow-up 1 (95% CI)" },
+    // Room right of 100% for the counts, which must never be cut off.
+    scale: { domain: [0, 1.45] },
+    axis: {
+      format: "%",
+      values: [0, 0.25, 0.5, 0.75, 1],
+      title: `Rate at follow-up ${followup} (95% CI)`,
+    },
   };
+  const arm = { field: "arm", type: "nominal" as const, title: null, sort: ARM_SCALE.domain };
   return {
-    title: chartTitle("Arms at follow-up 1", simulated),
+    title: chartTitle(`Arms at follow-up ${followup}`, simulated),
     data: { values },
-    spacing: { column: 90 },
+    spacing: { column: 24, row: 16 },
     facet: {
-      row: { field: "panel", type: "nominal", title: null, header: MULTILINE_HEADER },
+      row: { field: "panel", type: "nominal", title: null, header: MULTILINE_HEADER, sort: panels },
       column: { field: "metric", type: "nominal", title: null, sort: Object.values(METRIC_TITLES) },
     },
     spec: {
-      width: 220,
+      width: 260,
       height: { step: 14 },
       layer: [
         {
           mark: { type: "bar", stroke: "#222", strokeWidth: 0.5 },
           encoding: {
-            y: { field: "arm", type: "nominal", title: null, sort: null },
+            y: arm,
             x: { field: "rate", ...rate },
             fill: { field: "arm", type: "nominal", scale: ARM_SCALE, legend: null },
           },
@@ -62,18 +93,14 @@ function armChartSpec(values: object[], simulated: boolean): TopLevelSpec {
         {
           mark: { type: "text", align: "left", dx: 4, fontSize: 9, color: "#000" },
           encoding: {
-            y: { field: "arm", type: "nominal", sort: null },
-            x: { datum: 1, type: "quantitative", scale: { domain: [0, 1] } },
+            y: arm,
+            x: { field: "at", type: "quantitative", scale: { domain: [0, 1.45] } },
             text: { field: "counts" },
           },
         },
         {
           mark: { type: "rule", color: "#000" },
-          encoding: {
-            y: { field: "arm", type: "nominal", sort: null },
-            x: { field: "low", ...rate },
-            x2: { field: "high" },
-          },
+          encoding: { y: arm, x: { field: "low", ...rate }, x2: { field: "high" } },
         },
       ],
     },

@@ -1,59 +1,73 @@
 import type { TopLevelSpec } from "vega-lite";
-import type { Comparison } from "../analyze-run.ts";
-import { CHART_CONFIG, cellLabel, chartTitle, renderSvg } from "./render-svg.ts";
+import type { Comparison } from "../analysis-types.ts";
+import { METRIC_TITLES } from "../report-sections.ts";
+import {
+  CHART_CONFIG,
+  cellLabel,
+  chartTitle,
+  DIFFERENCE_AXIS,
+  MULTILINE_AXIS,
+  renderSvg,
+  rowHeight,
+} from "./render-svg.ts";
 
-const METRIC_TITLES: Record<Comparison["metric"], string> = {
-  undesired: "Undesired output",
-  deception: "Reason-based deception",
-  missing_reasoning: "Missing reasoning",
-};
-
-/** Refusal minus rebuttal per cell and metric at follow-up 1: a point and its 95% interval, zero marked. */
+/**
+ * The contrast per cell and metric at one follow-up: a point and its 95% interval, zero marked,
+ * rows in the order of the report's table, every label whole (one line per part).
+ */
 export async function renderForestPlot(
   comparisons: readonly Comparison[],
+  followup: number,
   simulated: boolean,
 ): Promise<string> {
-  const values = comparisons
-    .filter((comparison) => comparison.followup === 1 && comparison.diff !== null)
+  const shown = comparisons.filter(
+    (comparison) => comparison.followup === followup && comparison.family !== "baseline",
+  );
+  const values = shown
+    .filter((comparison) => comparison.diff !== null)
     .map((comparison) => ({
-      cell: cellLabel(comparison).replaceAll("|", " · "),
+      cell: cellLabel(comparison),
       metric: METRIC_TITLES[comparison.metric],
       diff: comparison.diff,
       low: comparison.ci[0],
       high: comparison.ci[1],
     }));
-  return values.length === 0 ? "" : renderSvg(forestSpec(values, simulated, comparisons[0]));
+  const first = shown[0];
+  if (values.length === 0 || !first) return "";
+  const order = [...new Set(values.map((value) => value.cell))];
+  return renderSvg(forestSpec(values, order, first, simulated));
 }
 
 function forestSpec(
   values: object[],
+  order: string[],
+  example: Comparison,
   simulated: boolean,
-  example: Comparison | undefined,
 ): TopLevelSpec {
   const difference = {
     type: "quantitative" as const,
     scale: { domain: [-1, 1] },
-    axis: {
-      format: "+%",
-      title: `${example?.a ?? "refusal"} − ${example?.b ?? "rebuttal"} (95% CI)`,
-    },
+    axis: { ...DIFFERENCE_AXIS, title: `${example.a} − ${example.b} (95% CI)` },
   };
   const cell = {
     field: "cell",
     type: "nominal" as const,
     title: null,
-    sort: null,
-    axis: { labelLimit: 420 },
+    sort: order,
+    axis: MULTILINE_AXIS,
   };
+  const metrics = [...new Set((values as Array<{ metric: string }>).map((value) => value.metric))];
   return {
-    title: chartTitle("Refusal minus rebuttal at follow-up 1", simulated),
+    title: chartTitle(
+      `${example.a} − ${example.b} at follow-up ${example.followup}, cell by cell`,
+      simulated,
+    ),
     data: { values },
-    facet: {
-      column: { field: "metric", type: "nominal", title: null, sort: Object.values(METRIC_TITLES) },
-    },
+    facet: { column: { field: "metric", type: "nominal", title: null, sort: metrics } },
+    resolve: { axis: { y: "shared" } },
     spec: {
-      width: 200,
-      height: { step: 18 },
+      width: 170,
+      height: { step: rowHeight(order) },
       layer: [
         {
           mark: { type: "rule", color: "#000" },
