@@ -11,6 +11,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { writeReport } from "../src/report/write-report.ts";
 import { createParticipants } from "../src/runner/create-participants.ts";
+import { expandTrials } from "../src/runner/expand-trials.ts";
 import { runExperiment } from "../src/runner/run-experiment.ts";
 import { applyOverrides } from "../src/spec/apply-overrides.ts";
 import { loadExperiment } from "../src/spec/load-experiment.ts";
@@ -22,7 +23,10 @@ import { resumeOverhead } from "./resume-benchmark.ts";
 import { viewerResponseTimes } from "./viewer-benchmark.ts";
 
 const PAPER = PAPER_EXPERIMENT;
-const TRIALS_PER_SAMPLE = 40; // 10 design cells × 4 arms in the paper experiment
+/** Design cells × arms of the paper experiment: the trials one sample adds. */
+const TRIALS_PER_SAMPLE = expandTrials(
+  applyOverrides(loadExperiment(PAPER), { samples: 1 }),
+).length;
 
 async function timedRun(samples: number) {
   const experiment = applyOverrides(loadExperiment(PAPER), { samples });
@@ -62,7 +66,7 @@ if (wanted("sim")) {
   rmSync(throughput.runsDir, { recursive: true, force: true });
 }
 if (wanted("large") || wanted("viewer")) {
-  const large = await timedRun(100_000 / TRIALS_PER_SAMPLE);
+  const large = await timedRun(Math.round(100_000 / TRIALS_PER_SAMPLE));
   line(
     `100k run: ${large.summary.counts.complete} trials in ${large.seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );

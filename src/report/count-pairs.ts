@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Arm } from "../spec/experiment.ts";
 import { generatesAtIntervention, type MeasurementDesign } from "../spec/measurement-design.ts";
+import { storedScenario } from "../store/load-run-experiment.ts";
 import type { Metric } from "./outcome-metrics.ts";
 
 /** A 2×2 table of paired yes/no labels: both yes, only A yes, only B yes, neither. */
@@ -64,6 +65,9 @@ export function countPairs(
   b: Arm,
   design: Pick<MeasurementDesign, "control">,
 ): PairTable[] {
+  // Generated turns before the intervention come only from `generate` steps: without one, no two
+  // trials share more than a seed, and there is nothing to pair.
+  if (!hasGenerateSteps(database)) return [];
   // Arm A's own reply at the intervention point is generated but not part of the shared prefix.
   const ownReply = generatesAtIntervention(a, design) ? 1 : 0;
   const rows = database
@@ -95,6 +99,17 @@ export function countPairs(
     }
   }
   return [...tables.values()];
+}
+
+function hasGenerateSteps(database: Database.Database): boolean {
+  const scenarios = database.prepare("SELECT scenario_id AS id FROM scenarios").all() as Array<{
+    id: string;
+  }>;
+  return scenarios.some(({ id }) => {
+    const scenario = storedScenario(database, id);
+    // A stored scenario this candor cannot read is counted in, so pairing is still looked for.
+    return !scenario || scenario.steps.some((step) => step.role === "generate");
+  });
 }
 
 /** true/false per metric, or undefined when that side's label is undecided. */
