@@ -13,7 +13,7 @@ import { loadExperiment } from "../src/spec/load-experiment.ts";
 import type { TrialPage } from "../src/viewer/api-types.ts";
 import { startViewer } from "../src/viewer/viewer-server.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
-import { temporaryDirectory } from "../test/run-fixture.ts";
+import { removeTemporaryDirectories, temporaryDirectory } from "../test/run-fixture.ts";
 
 const DOCS = join(import.meta.dirname, "../docs");
 const EXPERIMENT = join(import.meta.dirname, "../experiments/paper.yaml");
@@ -32,7 +32,7 @@ const second = await simulatedRun(runsDir, 2);
 const viewer = await startViewer({ runsDir });
 const browser = await launchChromium();
 const page = await browser.newPage({
-  viewport: { width: 1360, height: 900 },
+  viewport: { width: 1280, height: 900 },
   deviceScaleFactor: 1,
 });
 const visit = async (path: string, ready: string) => {
@@ -41,12 +41,30 @@ const visit = async (path: string, ready: string) => {
 };
 const shoot = (name: string, target: Page = page) =>
   target.screenshot({ path: join(DOCS, `viewer-${name}.png`) });
+/** From the top of the page (its SIMULATED notice) down to the end of one element. */
+const shootDownTo = async (name: string, selector: string) => {
+  await page.evaluate("window.scrollTo(0, 0)");
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`nothing to photograph: ${selector}`);
+  const width = page.viewportSize()?.width ?? 1280;
+  await page.screenshot({
+    path: join(DOCS, `viewer-${name}.png`),
+    fullPage: true,
+    clip: { x: 0, y: 0, width, height: Math.ceil(box.y + box.height + 10) },
+  });
+};
 
 mkdirSync(DOCS, { recursive: true });
 await visit("/", "table.runs");
 await shoot("runs");
-await visit(`/runs/${first.runId}`, "table.headline");
-await shoot("results");
+// The results page opens on the primary analysis: its sentences, its table and its figure.
+await visit(`/runs/${first.runId}`, "section.primary table.primary-table");
+const primaryFigure = page.locator("section.primary figure img");
+while (
+  !(await primaryFigure.evaluate((image) => (image as unknown as { complete: boolean }).complete))
+)
+  await page.waitForTimeout(50);
+await shootDownTo("results", "section.primary");
 const filter = "scenario=real-estate&arm=refusal&followup=1&outcome=undesired";
 await visit(`/runs/${first.runId}/trials?${filter}`, "table.trials tbody tr");
 await shoot("trials");
@@ -66,9 +84,10 @@ await visit(`/runs/${first.runId}/label`, "form.labeller");
 await page.locator("input[name=labeller]").fill("alice");
 await page.getByRole("button", { name: "Start labelling" }).click();
 await page.locator("form.label-form").waitFor();
-await shoot("label");
+await shootDownTo("label", "form.label-form");
 await visit(`/compare?a=${first.runId}&b=${second.runId}`, "table.comparisons tbody tr");
-await shoot("compare");
+await shootDownTo("compare", "table.comparisons tbody tr:nth-child(4)");
 await browser.close();
 await viewer.close();
+removeTemporaryDirectories();
 process.stdout.write(`screenshots of ${first.runId} and ${second.runId} in ${DOCS}\n`);

@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TrialPage } from "../src/viewer/api-types.ts";
+import { formatDifference } from "../src/report/format.ts";
+import { INTERVENTION_PLACEHOLDER } from "../src/spec/judged-view.ts";
+import type { RunComparison, RunResults, Transcript, TrialPage } from "../src/viewer/api-types.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import { runCandor, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
@@ -96,10 +98,17 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
     return page;
   }
 
-  async function apiTotal(path: string): Promise<number> {
+  async function api<Answer>(path: string): Promise<Answer> {
     const response = await fetch(new URL(path, viewer.url));
-    return ((await response.json()) as TrialPage).total;
+    return (await response.json()) as Answer;
   }
+
+  async function apiTotal(path: string): Promise<number> {
+    return (await api<TrialPage>(path)).total;
+  }
+
+  /** The text of an element as a reader sees it, white space collapsed. */
+  const seen = (text: string | null) => (text ?? "").replace(/\s+/g, " ").trim();
 
   it("serves the app on 127.0.0.1 and lists both runs, the simulated one marked", async () => {
     expect(new URL(viewer.url).hostname).toBe("127.0.0.1");
@@ -140,6 +149,98 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
       await shared.locator("label", { hasText: "Outcome" }).locator("select").inputValue(),
     ).toBe("undesired");
     await Promise.all([page.close(), shared.close()]);
+  });
+
+  it("puts the primary analysis first, with the API's numbers, then the design", async () => {
+    const results = await api<RunResults>(`/api/runs/${simulated}`);
+    expect(results.primary.by_scenario.length).toBeGreaterThan(0);
+    const page = await openPage(`/runs/${simulated}`);
+    const primary = page.locator("section.primary");
+    await primary.locator("table.primary-table").waitFor();
+    // The primary analysis comes before the design box and before every table of rates.
+    const order = await page.evaluate(() =>
+      [
+        "section.primary",
+        "aside.design-box",
+        "table.headline",
+        "table.comparisons",
+        ".figures",
+      ].map((selector) => {
+        const element = document.querySelector(selector);
+        return element ? [...document.querySelectorAll("main *")].indexOf(element) : -1;
+      }),
+    );
+    expect(order.every((position) => position >= 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(seen(await page.locator("main section h2").first().textContent())).toBe(
+      "Primary analysis",
+    );
+    const estimates = [...results.primary.by_scenario, ...results.primary.pooled];
+    expect(await primary.locator(".primary-summary li").allTextContents()).toEqual(
+      estimates.map((row) => row.summary),
+    );
+    for (const row of results.primary.by_scenario) {
+      const shown = primary.locator(
+        `table.primary-table tr[data-subject="${row.subject}"][data-scenario="${row.scenario}"]`,
+      );
+      expect(seen(await shown.locator("td.risk-difference").textContent())).toBe(
+        formatDifference(row.mh_risk_difference, row.mh_risk_difference_ci),
+      );
+    }
+    expect(await primary.locator("p.note").first().textContent()).toContain(
+      `family "${results.primary.family}"`,
+    );
+    expect(await primary.locator("figure img").getAttribute("src")).toContain(
+      "/figures/primary.svg",
+    );
+    const design = page.locator("aside.design-box dd");
+    // `code` in the design's words is set as code, without its backticks.
+    expect(await design.allTextContents()).toEqual(
+      results.designWords.map(([, text]) => text.replaceAll("`", "")),
+    );
+    await page.close();
+  });
+
+  it("shows the natural and control arms' own reply at follow-up 0, and their baseline tests", async () => {
+    const results = await api<RunResults>(`/api/runs/${simulated}`);
+    const baseline = results.cells.filter((cell) => cell.followup === 0);
+    expect(new Set(baseline.map((cell) => cell.arm))).toEqual(new Set(["natural", "control"]));
+    const page = await openPage(`/runs/${simulated}`);
+    await page.locator("table.headline").waitFor();
+    const select = page.locator("label", { hasText: "Follow-up" }).locator("select");
+    expect(await select.locator("option").allTextContents()).toContain(
+      "0 — the model's own reply (baseline)",
+    );
+    await select.selectOption("0");
+    await page.waitForURL(/followup=0/);
+    const table = page.locator('table.headline[data-followup="0"]');
+    await table.waitFor();
+    expect(await table.locator("thead th").allTextContents()).toEqual([
+      "Subject · scenario · factors",
+      "natural",
+      "control",
+    ]);
+    expect(await table.locator("td.cell").count()).toBe(baseline.length);
+    const first = baseline[0];
+    if (!first) throw new Error("no baseline cell");
+    expect(
+      seen(
+        await table
+          .locator(`td.cell[data-arm="${first.arm}"] .metric[data-metric="undesired"] .proportion`)
+          .first()
+          .textContent(),
+      ),
+    ).toMatch(/^\d+\.\d% \[/);
+    const comparisons = page.locator("table.comparisons");
+    expect(seen(await comparisons.locator("caption").textContent())).toContain(
+      "Baseline: natural − control at the intervention point",
+    );
+    expect(await comparisons.locator("tbody tr").count()).toBe(
+      results.comparisons.filter((row) => row.family === "baseline").length,
+    );
+    expect(await page.locator("p.note", { hasText: 'family "baseline"' }).count()).toBe(1);
+    expect(await page.locator("details.definitions dt").allTextContents()).toContain("bounds");
+    await page.close();
   });
 
   it("shows a transcript: turns by source, the intervention marked, evidence highlighted", async () => {
@@ -194,11 +295,66 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
     await page.close();
   });
 
-  it("compares the two runs cell by cell", async () => {
+  it("labels blind: the definition, the conversation with the placeholder, never an arm's text", async () => {
+    const listed = await api<TrialPage>(`/api/runs/${simulated}/trials?arm=refusal`);
+    const trial = listed.trials[0];
+    if (!trial) throw new Error("no refusal trial");
+    const { scenario } = await api<Transcript>(`/api/runs/${simulated}/trials/${trial.trialId}`);
+    if (!scenario) throw new Error("no stored scenario");
+    const armTexts = Object.values(scenario.interventions).flatMap(({ reasoning, output }) => [
+      reasoning,
+      output,
+    ]);
+    const page = await openPage(`/runs/${simulated}/label`);
+    await page.locator("input[name=labeller]").fill("blind-reader");
+    await page.getByRole("button", { name: "Start labelling" }).click();
+    const form = page.locator("form.label-form");
+    // Turns at the intervention point have no placeholder before them: skip to one after it.
+    let placeholders = 0;
+    for (let turn = 1; turn <= 12 && placeholders === 0; turn += 1) {
+      await expect
+        .poll(() => form.locator("p.muted").first().textContent())
+        .toContain(`Turn ${turn} ·`);
+      const shown = (await form.textContent()) ?? "";
+      expect(seen(await form.locator(".definition").textContent())).toBe(scenario.undesired);
+      for (const text of armTexts) expect(shown).not.toContain(text);
+      expect(shown).not.toMatch(/refusal|rebuttal|natural|control|verdict/i);
+      placeholders = await form.locator("ol.context li.withheld").count();
+      if (placeholders === 0) await form.getByRole("button", { name: "Skip" }).click();
+    }
+    expect(placeholders).toBe(1);
+    expect(seen(await form.locator("ol.context li.withheld p.text").textContent())).toBe(
+      INTERVENTION_PLACEHOLDER,
+    );
+    expect(await form.locator("ol.context li").count()).toBeGreaterThan(1);
+    await page.close();
+  });
+
+  it("compares the two runs: the primary contrast first, then cell by cell", async () => {
+    const comparison = await api<RunComparison>(`/api/compare?a=${simulated}&b=${hostile}`);
     const page = await openPage(`/compare?a=${simulated}&b=${hostile}`);
     await page.locator("table.comparisons tbody tr").first().waitFor();
     expect(await page.locator("table.comparisons tbody tr").count()).toBeGreaterThan(0);
     expect(await page.locator("body").textContent()).toContain("independent samples");
+    const primary = page.locator("section.primary-comparison");
+    if (comparison.primary.between) {
+      expect(await primary.locator("table.between-subjects tbody tr").count()).toBe(
+        comparison.primary.between.rows.length,
+      );
+    } else {
+      expect(await primary.locator(".problem").textContent()).toContain(
+        comparison.primary.problem ?? "nothing to compare",
+      );
+    }
+    const position = (selector: string) =>
+      page.evaluate((wanted) => {
+        const element = document.querySelector(wanted);
+        return element ? [...document.querySelectorAll("main *")].indexOf(element) : -1;
+      }, selector);
+    expect(await position("section.primary-comparison")).toBeGreaterThanOrEqual(0);
+    expect(await position("section.primary-comparison")).toBeLessThan(
+      await position("table.comparisons"),
+    );
     await page.close();
   });
 

@@ -123,7 +123,7 @@ export interface PrimaryEstimate {
   mh_odds_ratio_ci: [number, number] | null;
   /** Cochran–Mantel–Haenszel test, no continuity correction. */
   cmh_p: number | null;
-  /** Holm over the per-scenario tests of the primary family; the pooled test is not adjusted. */
+  /** Holm over the per-scenario tests of the primary family; null for the pooled test (not adjusted). */
   cmh_p_adjusted: number | null;
   /** rate A − rate B, Mantel–Haenszel weights. */
   mh_risk_difference: number | null;
@@ -157,7 +157,13 @@ export interface BetweenSubjects {
     q: number | null;
     df: number;
     p: number | null;
-    /** With two subjects: second − first risk difference, and its 95% interval. */
+    /** Each subject's own risk difference (A − B) with its 95% interval, in `subjects` order. */
+    estimates: Array<{
+      subject: string;
+      mh_risk_difference: number | null;
+      mh_risk_difference_ci: [number, number] | null;
+    }>;
+    /** With two subjects: the first's risk difference minus the second's, and its 95% interval. */
     risk_difference_difference: number | null;
     risk_difference_difference_ci: [number, number] | null;
   }>;

@@ -100,9 +100,10 @@ function comparePrimary(a: ComparedSide, b: ComparedSide, paired: boolean): Prim
     primaryStrata(side.database, side.verdictSet, spec).filter(
       (stratum) => stratum.subject === side.subject,
     );
+  // B first: the difference of risk differences then reads B − A, as every row of the comparison.
   const sides = new Map([
-    [`A: ${a.subject}`, strataOf(a)],
     [`B: ${b.subject}`, strataOf(b)],
+    [`A: ${a.subject}`, strataOf(a)],
   ]);
   return { ...spec, between: betweenSubjects(sides), problem: null };
 }
@@ -183,7 +184,7 @@ function pairTables(a: ComparedSide, b: ComparedSide): Map<string, PairTallies> 
        FROM outcomes oa
        JOIN outcomes ob ON ob.trial_id = oa.trial_id AND ob.turn_index = oa.turn_index AND ob.verdict_set = ?
        JOIN trials t ON t.trial_id = oa.trial_id
-       WHERE oa.verdict_set = ? AND oa.followup >= 1 AND t.status = 'complete' AND t.subject = ?`,
+       WHERE oa.verdict_set = ? AND t.status = 'complete' AND t.subject = ?`,
     )
     .all(b.verdictSet, a.verdictSet, a.subject) as Array<
     PairedLabels & { scenario: string; levels: string; arm: string; followup: number }

@@ -50,7 +50,8 @@ function points(value: number): string {
 }
 
 function signed(value: number): string {
-  return `${value >= 0 ? "+" : "−"}${(Math.abs(value) * 100).toFixed(1)}`;
+  const rounded = (Math.abs(value) * 100).toFixed(1);
+  return `${value < 0 && Number(rounded) !== 0 ? "−" : "+"}${rounded}`;
 }
 
 function capitalise(text: string): string {

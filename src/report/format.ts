@@ -36,9 +36,10 @@ export function formatDifference(
   return `${points(diff)} pts [${points(ci[0])}, ${points(ci[1])}]`;
 }
 
-/** `+12.5`: a difference of rates in percentage points, signed. */
+/** `+12.5`: a difference of rates in percentage points, signed (and never "−0.0"). */
 export function points(value: number): string {
-  return `${value >= 0 ? "+" : "−"}${Math.abs(value * 100).toFixed(1)}`;
+  const rounded = Math.abs(value * 100).toFixed(1);
+  return `${value < 0 && Number(rounded) !== 0 ? "−" : "+"}${rounded}`;
 }
 
 export function formatP(p: number | null): string {

@@ -152,7 +152,8 @@ function estimate(
     mh_odds_ratio: finite(analysis.oddsRatio),
     mh_odds_ratio_ci: interval(analysis.oddsRatioCi),
     cmh_p: finite(analysis.cochranMantelHaenszel.pValue),
-    cmh_p_adjusted: pooled ? finite(analysis.cochranMantelHaenszel.pValue) : null,
+    // The pooled tests are not in the primary family: they are reported as they are.
+    cmh_p_adjusted: null,
     mh_risk_difference: finite(analysis.riskDifference),
     mh_risk_difference_ci: interval(analysis.riskDifferenceCi),
     mh_risk_difference_bounds: riskDifferenceBounds(strata),
@@ -236,6 +237,11 @@ function compareSubjects(
   return {
     scenario,
     subjects: groups.map((group) => group.subject),
+    estimates: test.groups.map((analysis, index) => ({
+      subject: groups[index]?.subject ?? "",
+      mh_risk_difference: finite(analysis.riskDifference),
+      mh_risk_difference_ci: interval(analysis.riskDifferenceCi),
+    })),
     q: finite(test.statistic),
     df: test.degreesOfFreedom,
     p: finite(test.pValue),

@@ -61,7 +61,7 @@ export function runFacts(analysis: RunAnalysis): Array<[string, string]> {
 }
 
 /** The primary analysis, per subject and scenario, then pooled over each subject's scenarios. */
-export function primaryTable(analysis: RunAnalysis): Table {
+export function primaryTable(analysis: Pick<RunAnalysis, "primary" | "families">): Table {
   const { primary } = analysis;
   const [a, b] = primary.contrast;
   const corrected = [...primary.by_scenario, ...primary.pooled].some((row) => row.corrected);
@@ -112,15 +112,27 @@ function formatCorrectedDifference(row: PrimaryEstimate): string {
 }
 
 /** Does the contrast differ between subjects? One row per shared scenario, then pooled. */
-export function betweenSubjectsTable(analysis: RunAnalysis): Table | null {
+export function betweenSubjectsTable(analysis: Pick<RunAnalysis, "primary">): Table | null {
   const between = analysis.primary.between_subjects;
   if (!between) return null;
   return {
     caption: "Does the primary contrast differ between subjects?",
-    header: ["Scenario", "Subjects", "Cochran's Q", "df", "p", "Difference of risk differences"],
+    header: [
+      "Scenario",
+      "Each subject's risk difference [95% CI]",
+      "Cochran's Q",
+      "df",
+      "p",
+      "Difference of risk differences",
+    ],
     rows: between.rows.map((row) => [
       row.scenario ?? "all scenarios (pooled)",
-      row.subjects.join(" vs "),
+      row.estimates
+        .map(
+          (estimate) =>
+            `${estimate.subject}: ${formatDifference(estimate.mh_risk_difference, estimate.mh_risk_difference_ci)}`,
+        )
+        .join("; "),
       row.q === null ? "–" : row.q.toFixed(2),
       String(row.df),
       formatP(row.p),
@@ -165,10 +177,14 @@ export function armTables(analysis: RunAnalysis, followup: number): Table[] {
   });
 }
 
+/**
+ * The rates the deception table shows. `deception_missing_given_undesired` is in the JSON but not
+ * here: it equals missing reasoning among undesired turns but for hidden reasoning (not missing for
+ * the first, undecided for the second), and two columns that read the same confuse.
+ */
 const DECEPTION_METRICS: CellMetric[] = [
   "deception_missing",
   "deception_inconsistent",
-  "deception_missing_given_undesired",
   "deception_inconsistent_given_undesired",
   "missing_reasoning_given_undesired",
   "missing_reasoning_given_not_undesired",
@@ -187,7 +203,7 @@ export function deceptionTable(analysis: RunAnalysis, followup: number): Table {
           .join(" · "),
         ...DECEPTION_METRICS.map((metric) => formatProportion(cell[metric])),
       ]),
-    note: "The first two are rates over all judged turns; the rest are among the turns judged undesired (or not undesired). Provider-hidden reasoning is not missing: it is counted inconclusive for the inconsistent kind.",
+    note: "The first two are rates over all judged turns; the rest are among the turns judged undesired (or not undesired). Reasoning missing among undesired turns is the missing kind's rate among them. Provider-hidden reasoning is not missing: it is counted inconclusive for the inconsistent kind and for missing reasoning.",
   };
 }
 

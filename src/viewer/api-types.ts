@@ -2,9 +2,16 @@
  * What the viewer's JSON API answers, shared by the server and the page. Everything in it that
  * came from a model or a run file is untrusted text: the page renders it as text, never as HTML.
  */
-import type { Cell, Comparison, PAdjustment } from "../report/analyze-run.ts";
-import type { RunComparisonRow } from "../report/compare-runs.ts";
+import type {
+  Cell,
+  Comparison,
+  PAdjustment,
+  PrimaryAnalysis,
+  TestFamily,
+} from "../report/analysis-types.ts";
+import type { PrimaryComparison, RunComparisonRow } from "../report/compare-runs.ts";
 import type { ModelUsage } from "../report/usage-summary.ts";
+import type { MeasurementDesign } from "../spec/measurement-design.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import type { TrialSummary } from "../store/find-trials.ts";
 import type { HumanLabel, StoredHumanLabel } from "../store/human-labels.ts";
@@ -14,10 +21,13 @@ import type { RunFacets } from "../store/run-facets.ts";
 export type {
   Cell,
   Comparison,
+  MeasurementDesign,
   PAdjustment,
+  PrimaryAnalysis,
   RunComparisonRow,
   RunFacets,
   StoredHumanLabel,
+  TestFamily,
   TrialSummary,
 };
 
@@ -55,14 +65,22 @@ export interface RunList {
   unreadable: UnreadableRun[];
 }
 
-export const FIGURE_NAMES = ["arms", "persistence", "forest"] as const;
+export const FIGURE_NAMES = ["primary", "arms", "persistence", "forest"] as const;
 export type FigureName = (typeof FIGURE_NAMES)[number];
 
 export interface RunResults {
   run: RunSummary;
   verdictSet: string;
+  /** The judges behind the verdict set shown. */
+  judges: string[];
   adjustment: PAdjustment;
   facets: RunFacets;
+  /** How the run measured, and the same in words. */
+  design: MeasurementDesign;
+  designWords: Array<[string, string]>;
+  /** The declared primary analysis and its answer: the first thing the page shows. */
+  primary: PrimaryAnalysis;
+  families: TestFamily[];
   cells: Cell[];
   comparisons: Comparison[];
   errors: Array<{ subject: string; scenario: string; count: number }>;
@@ -74,6 +92,8 @@ export interface RunResults {
 export interface RunFacetsAnswer {
   run: RunSummary;
   facets: RunFacets;
+  /** What the judges (and so the labellers) see of a turn: blind or the full conversation. */
+  judgeView: MeasurementDesign["judge_view"];
 }
 
 export interface TrialPage {
@@ -88,7 +108,7 @@ export interface ScenarioSummary {
   title: string;
   /** What the scenario counts as undesired output. */
   undesired: string;
-  interventions: { refusal: string; rebuttal: string };
+  interventions: Record<"refusal" | "rebuttal", { reasoning: string; output: string }>;
 }
 
 export interface Transcript {
@@ -101,8 +121,7 @@ export interface Transcript {
 }
 
 /** A turn as the blind labeller gets it: no trial id, no turn index, no arm, no verdict. */
-export interface BlindTurn
-  extends Pick<TurnToLabel, "scenario" | "message" | "reasoning" | "output"> {
+export interface BlindTurn extends Pick<TurnToLabel, "scenario" | "view"> {
   /** Names the turn when the label is sent back (see BlindTokens). */
   token: string;
 }
@@ -128,6 +147,8 @@ export interface RunComparison {
   paired: boolean;
   adjustment: PAdjustment;
   rows: RunComparisonRow[];
+  /** Does the declared primary contrast differ between the two runs? */
+  primary: PrimaryComparison;
 }
 
 export interface ApiError {

@@ -38,9 +38,7 @@ export function labelRoutes(catalog: RunCatalog): Hono {
         ? {
             token: catalog.blindTokens.tokenFor({ runId, ...next }),
             scenario: turn.scenario,
-            message: turn.message,
-            reasoning: turn.reasoning,
-            output: turn.output,
+            view: turn.view,
           }
         : null,
       progress: queue.progress(store.database),

@@ -19,6 +19,7 @@ import { writeVerdictSet } from "../store/write-verdict-set.ts";
 import type {
   LabelQueueAnswer,
   RunComparison,
+  RunFacetsAnswer,
   RunList,
   RunResults,
   Transcript,
@@ -102,6 +103,11 @@ describe("the viewer's API", () => {
     store.close();
     expect(results.cells).toEqual(analysis.cells);
     expect(results.comparisons).toEqual(analysis.comparisons);
+    expect(results.primary).toEqual(analysis.primary);
+    expect(results.design).toEqual(analysis.design);
+    expect(results.families).toEqual(analysis.families);
+    const facets = await json<RunFacetsAnswer>(`/api/runs/${big}/facets`);
+    expect(facets.judgeView).toBe("blind");
     expect(results.facets.arms).toEqual([...new Set(trials.map((trial) => trial.arm))]);
     expect(results.facets.followups).toEqual([0, 1, 2]);
     expect(results.facets.factors).toEqual({
@@ -178,7 +184,7 @@ describe("the viewer's API", () => {
     const trial = trials[5] as TrialResult;
     const transcript = await json<Transcript>(`/api/runs/${big}/trials/${trial.trialId}`);
     expect(transcript.trial).toEqual(trial);
-    expect(transcript.scenario?.interventions.refusal).toMatch(/can't help/);
+    expect(transcript.scenario?.interventions.refusal.output).toMatch(/can.t help/);
     expect((await request(`/api/runs/${big}/trials/t-nope`)).status).toBe(404);
   });
 
@@ -201,12 +207,13 @@ describe("the viewer's API", () => {
   it("hands the labeller a turn under a token, without trial, turn index, arm or verdict", async () => {
     const next = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
     expect(Object.keys(next).sort()).toEqual(["item", "progress"]);
-    expect(Object.keys(next.item ?? {}).sort()).toEqual([
-      "message",
-      "output",
-      "reasoning",
+    expect(Object.keys(next.item ?? {}).sort()).toEqual(["scenario", "token", "view"]);
+    expect(Object.keys(next.item?.view ?? {}).sort()).toEqual([
+      "context",
+      "definition",
+      "examples",
       "scenario",
-      "token",
+      "turn",
     ]);
     const ids = trialIdsOf(small);
     for (const id of ids) expect(next.item?.token).not.toContain(id);
@@ -216,8 +223,7 @@ describe("the viewer's API", () => {
     const first = queue.next(store.database);
     const terminal = first && turnToLabel(store.database, first);
     store.close();
-    expect(next.item?.output).toBe(terminal?.output);
-    expect(next.item?.message).toBe(terminal?.message);
+    expect(next.item?.view).toEqual(terminal?.view);
   });
 
   it("stores a blind label as candor label does, and refuses bad ones storing nothing", async () => {
@@ -256,7 +262,7 @@ describe("the viewer's API", () => {
       undesired: "yes",
       consistency: "consistent",
     });
-    expect(stored[0]?.output).toBe(item.output);
+    expect(stored[0]?.output).toBe(item.view.turn.output);
     const after = await json<LabelQueueAnswer>(`/api/runs/${small}/label/next?labeller=zoe`);
     expect(after.progress.labelled).toBe(next.progress.labelled + 1);
     expect(after.item?.token).not.toBe(item.token);

@@ -1,9 +1,10 @@
 import { type Context, Hono } from "hono";
-import type { PAdjustment } from "../report/analyze-run.ts";
+import { declaredPrimary, type PAdjustment } from "../report/analyze-run.ts";
 import { compareRuns } from "../report/compare-runs.ts";
+import { describeDesign } from "../spec/measurement-design.ts";
 import { findTrials } from "../store/find-trials.ts";
 import { trialHumanLabels } from "../store/human-labels.ts";
-import { storedScenario } from "../store/load-run-experiment.ts";
+import { storedDesign, storedScenario } from "../store/load-run-experiment.ts";
 import { readTrial } from "../store/read-trials.ts";
 import type { RunStore } from "../store/run-store.ts";
 import {
@@ -49,6 +50,7 @@ export function viewerApi(catalog: RunCatalog): Hono {
     return context.json({
       run: catalog.summary(runId),
       facets: catalog.facets(runId),
+      judgeView: storedDesign(catalog.open(runId).database).judge_view,
     } satisfies RunFacetsAnswer);
   });
   api.get("/runs/:run/trials", (context) => context.json(trialPage(catalog, context)));
@@ -73,13 +75,20 @@ function results(catalog: RunCatalog, context: Context): RunResults {
   const figures = FIGURE_NAMES.filter((name) =>
     name === "persistence"
       ? analysis.cells.some((cell) => cell.followup > 1)
-      : analysis.cells.length > 0,
+      : name === "primary"
+        ? analysis.primary.by_scenario.length > 0
+        : analysis.cells.length > 0,
   );
   return {
     run: catalog.summary(runId),
     verdictSet,
+    judges: analysis.judges,
     adjustment,
     facets: catalog.facets(runId),
+    design: analysis.design,
+    designWords: describeDesign(analysis.design),
+    primary: analysis.primary,
+    families: analysis.families,
     cells: analysis.cells,
     comparisons: analysis.comparisons,
     errors: analysis.errors,
@@ -144,7 +153,8 @@ function comparison(catalog: RunCatalog, context: Context): RunComparison {
     const subject = context.req.query(`${name}Subject`) || run.subjects[0] || "";
     if (!run.subjects.includes(subject))
       throw new ViewerRequestError(404, `${name}Subject: run ${runId} has no subject "${subject}"`);
-    return { run, verdictSet, subject, store: catalog.open(runId) };
+    const store = catalog.open(runId);
+    return { run, verdictSet, subject, store, primary: declaredPrimary(store.metadata()) };
   };
   const a = side("a");
   const b = side("b");

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import type { ApiError } from "../api-types.ts";
+import { type TrialQuery, trialQueryToSearch } from "../trial-query.ts";
 
 /** Reads the viewer's API; a failed request throws its `error` message. */
 export async function getJson<Answer>(path: string): Promise<Answer> {
@@ -66,4 +67,10 @@ export function apiPath(path: string, query: Record<string, string | undefined> 
 
 export function runPath(runId: string, rest = ""): string {
   return `/runs/${encodeURIComponent(runId)}${rest}`;
+}
+
+/** The trials page filtered by `trialQuery`: a link that keeps the filter. */
+export function trialsHref(run: string, trialQuery: TrialQuery): string {
+  const search = trialQueryToSearch(trialQuery);
+  return runPath(run, `/trials${search ? `?${search}` : ""}`);
 }

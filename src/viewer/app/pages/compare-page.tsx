@@ -1,13 +1,14 @@
 import { useLocation } from "preact-iso";
 import { describeFactors } from "../../../report/format.ts";
 import type { RunComparison, RunComparisonRow, RunList, RunSummary } from "../../api-types.ts";
-import { apiPath, useApi } from "../api-client.ts";
+import { apiPath, runPath, useApi } from "../api-client.ts";
 import { DIFFERENCE_COLUMNS, DifferenceCells } from "../components/difference-cells.tsx";
+import { BetweenSubjectsTable, primaryWords } from "../components/primary-analysis.tsx";
 import { ProportionText } from "../components/proportion-text.tsx";
 import { QuerySelect } from "../components/query-select.tsx";
 import { Loaded, SimulatedBanner } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
-import { METRIC_OPTIONS } from "../metric-labels.ts";
+import { followupLabel, METRIC_OPTIONS } from "../metric-labels.ts";
 
 /** Two runs (or two verdict sets of one run) side by side, cell by cell, B minus A. */
 export function ComparePage() {
@@ -60,23 +61,35 @@ function ComparisonView({
   metric: string;
   followup: string;
 }) {
-  const followups = [...new Set(result.rows.map((row) => String(row.followup)))];
+  const followups = [...new Set(result.rows.map((row) => row.followup))].sort((x, y) => x - y);
   return (
     <>
       <SimulatedBanner simulated={result.a.run.simulated || result.b.run.simulated} />
       <p>
         A = {result.a.run.runId} ({result.a.subject}, verdict set {result.a.verdictSet}); B ={" "}
-        {result.b.run.runId} ({result.b.subject}, verdict set {result.b.verdictSet}).{" "}
+        {result.b.run.runId} ({result.b.subject}, verdict set {result.b.verdictSet}).
+      </p>
+      <PrimaryComparisonSection result={result} />
+      <div class="section-head">
+        <h2>Cell by cell: B − A</h2>
+        <QuerySelect label="Metric" name="metric" fallback={metric} options={METRIC_OPTIONS} />
+        <QuerySelect
+          label="Follow-up"
+          name="followup"
+          fallback={followup}
+          options={followups.map((value) => ({
+            value: String(value),
+            label: followupLabel(value),
+          }))}
+        />
+      </div>
+      <p class="muted">
         {result.paired
           ? "Both sides judge the same turns, so differences are paired (exact McNemar, Newcombe's paired interval) over the turns both decided; n counts those pairs."
           : "The sides are independent samples: Newcombe's hybrid score interval and Fisher's exact test."}{" "}
         p-values are adjusted ({result.adjustment === "holm" ? "Holm" : "Benjamini–Hochberg"})
-        across every tested row of this comparison.
+        across every tested row of this comparison: every cell, arm, follow-up and metric.
       </p>
-      <div class="toolbar">
-        <QuerySelect label="Metric" name="metric" fallback={metric} options={METRIC_OPTIONS} />
-        <QuerySelect label="Follow-up" name="followup" fallback={followup} options={followups} />
-      </div>
       <CompareTable
         rows={result.rows.filter(
           (row) => row.metric === metric && String(row.followup) === followup,
@@ -84,6 +97,42 @@ function ComparisonView({
       />
     </>
   );
+}
+
+/**
+ * The declared primary contrast of run A against run B, scenario by scenario and pooled: does it
+ * differ between them? Or why that question has no answer here.
+ */
+function PrimaryComparisonSection({ result }: { result: RunComparison }) {
+  const { primary } = result;
+  return (
+    <section class="primary primary-comparison" aria-labelledby="primary-comparison-title">
+      <h2 id="primary-comparison-title">Primary contrast: A against B</h2>
+      <p class="muted">
+        The declared primary analysis, {primaryWords(primary)}, estimated in each side
+        (Mantel–Haenszel over each scenario's factor-level cells); the rows ask whether it differs
+        between A and B, with each side's own estimate beside it (and on its results page:{" "}
+        <a href={sideResults(result.a)}>A</a>, <a href={sideResults(result.b)}>B</a>).
+      </p>
+      {primary.problem !== null || primary.between === null ? (
+        <p class="problem" role="note">
+          No comparison of the primary contrast: {primary.problem ?? "nothing to compare"}.
+        </p>
+      ) : (
+        <BetweenSubjectsTable
+          between={primary.between}
+          contrast={primary.contrast}
+          caption={`Does ${primary.contrast[0]} − ${primary.contrast[1]} differ between A and B?`}
+          differenceTitle="B − A: difference of the risk differences [95% CI]"
+        />
+      )}
+    </section>
+  );
+}
+
+/** A side's results page, with the verdict set the comparison used. */
+function sideResults(side: RunComparison["a"]): string {
+  return apiPath(runPath(side.run.runId), { judges: side.verdictSet });
 }
 
 function SideChooser({
@@ -129,7 +178,7 @@ function CompareTable({ rows }: { rows: RunComparisonRow[] }) {
   return (
     <table class="comparisons">
       <TableHead
-        columns={["Scenario · factors", "Arm", "A", "B", "B − A", ...DIFFERENCE_COLUMNS]}
+        columns={["Scenario · factors", "Arm", "A", "B", "B − A [95% CI]", ...DIFFERENCE_COLUMNS]}
       />
       <tbody>
         {rows.map((row) => (

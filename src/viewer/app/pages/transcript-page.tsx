@@ -4,13 +4,12 @@ import { describeFactors } from "../../../report/format.ts";
 import type { TurnRecord } from "../../../spec/trial-record.ts";
 import type { Verdict } from "../../../spec/verdict.ts";
 import type { StoredHumanLabel, Transcript } from "../../api-types.ts";
-import { apiPath, runPath, useApi } from "../api-client.ts";
+import { apiPath, runPath, trialsHref, useApi } from "../api-client.ts";
 import { HighlightedText } from "../components/highlighted-text.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
 import { quoteFound } from "../highlight-quotes.ts";
-import { trialsHref } from "./results-page.tsx";
 
 const SOURCE_LABELS = {
   scripted: "scripted",
@@ -120,7 +119,11 @@ function TurnView({
     >
       <div class="turn-head">
         <strong>{turn.role}</strong> <Badge kind={turn.source}>{SOURCE_LABELS[turn.source]}</Badge>
-        {turn.followup > 0 ? <span class="muted"> follow-up {turn.followup}</span> : null}
+        {turn.followup > 0 ? (
+          <span class="muted"> follow-up {turn.followup}</span>
+        ) : turn.judged ? (
+          <span class="muted"> follow-up 0: the model's own reply at the intervention point</span>
+        ) : null}
         {turn.stepId ? <span class="muted"> · step {turn.stepId}</span> : null}
         {turn.source === "intervention" ? (
           <span class="intervention-note">

@@ -91,7 +91,7 @@ function TrialFilters({
         value={query.followup === undefined ? undefined : String(query.followup)}
         options={facets.followups.map((value) => ({
           value: String(value),
-          label: value === 0 ? "0 (intervention point)" : String(value),
+          label: value === 0 ? "0 (baseline)" : String(value),
         }))}
         onChange={(followup) =>
           setQuery({
@@ -212,8 +212,9 @@ function TrialTable({
       <tbody>
         {trials.map((trial) => (
           <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
-            <td>
+            <td class="nowrap">
               <a
+                class="trial-id"
                 href={runPath(
                   run,
                   `/trials/${encodeURIComponent(trial.trialId)}${transcriptSearch}`,
