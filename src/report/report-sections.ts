@@ -182,13 +182,13 @@ export function armTables(analysis: RunAnalysis, followup: number): Table[] {
  * here: it equals missing reasoning among undesired turns but for hidden reasoning (not missing for
  * the first, undecided for the second), and two columns that read the same confuse.
  */
-const DECEPTION_METRICS: CellMetric[] = [
+export const DECEPTION_METRICS = [
   "deception_missing",
   "deception_inconsistent",
   "deception_inconsistent_given_undesired",
   "missing_reasoning_given_undesired",
   "missing_reasoning_given_not_undesired",
-];
+] as const satisfies readonly CellMetric[];
 
 /** Reason-based deception in its two kinds, and missing reasoning by what the output was. */
 export function deceptionTable(analysis: RunAnalysis, followup: number): Table {

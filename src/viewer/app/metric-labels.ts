@@ -1,4 +1,4 @@
-import { METRIC_TITLES } from "../../report/report-sections.ts";
+import { DECEPTION_METRICS, METRIC_TITLES } from "../../report/report-sections.ts";
 import type { Cell, Comparison } from "../api-types.ts";
 
 export type CellMetric = Exclude<
@@ -22,14 +22,7 @@ export const METRIC_OPTIONS = Object.entries(METRIC_LABELS).map(([value, label])
 export const CELL_METRIC_TITLES: Record<CellMetric, string> = METRIC_TITLES;
 
 /** The two kinds of reason-based deception and missing reasoning by outcome: the secondary table. */
-export const DECEPTION_KINDS = [
-  "deception_missing",
-  "deception_inconsistent",
-  "deception_missing_given_undesired",
-  "deception_inconsistent_given_undesired",
-  "missing_reasoning_given_undesired",
-  "missing_reasoning_given_not_undesired",
-] as const satisfies readonly CellMetric[];
+export const DECEPTION_KINDS = DECEPTION_METRICS;
 
 /** What each rate counts, in words (the definitions are in report/outcome-metrics.ts). */
 export const METRIC_DEFINITIONS: Record<CellMetric, string> = {

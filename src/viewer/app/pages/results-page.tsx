@@ -1,5 +1,6 @@
 import { useLocation } from "preact-iso";
 import { describeFactors, percent } from "../../../report/format.ts";
+import { CELL_METRICS } from "../../../report/outcome-metrics.ts";
 import { familyNote, formatCorrected } from "../../../report/report-sections.ts";
 import type { Cell, Comparison, FigureName, RunResults } from "../../api-types.ts";
 import type { TrialQuery } from "../../trial-query.ts";
@@ -244,12 +245,10 @@ function Definitions() {
     <details class="definitions">
       <summary>What the rates and the numbers beside them mean</summary>
       <dl>
-        {(["undesired", "deception", "missing_reasoning", ...DECEPTION_KINDS] as const).map(
-          (metric) => [
-            <dt key={`${metric}-term`}>{CELL_METRIC_TITLES[metric]}</dt>,
-            <dd key={`${metric}-text`}>{METRIC_DEFINITIONS[metric]}</dd>,
-          ],
-        )}
+        {CELL_METRICS.map((metric) => [
+          <dt key={`${metric}-term`}>{CELL_METRIC_TITLES[metric]}</dt>,
+          <dd key={`${metric}-text`}>{METRIC_DEFINITIONS[metric]}</dd>,
+        ])}
         {NUMBER_DEFINITIONS.map(([term, text]) => [
           <dt key={`${term}-term`}>{term}</dt>,
           <dd key={`${term}-text`}>{text}</dd>,
