@@ -45,7 +45,9 @@ async function runId(args: string[], env: Record<string, string> = {}): Promise<
   return id;
 }
 
-describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
+// A browser under a loaded machine is slow, not wrong: every wait in here is on state, and the
+// time allowed is generous (CI shares its two cores with the rest of the suite).
+describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_000 }, () => {
   const runsDir = temporaryDirectory();
   let simulated = "";
   let hostile = "";
@@ -149,6 +151,27 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
       await shared.locator("label", { hasText: "Outcome" }).locator("select").inputValue(),
     ).toBe("undesired");
     await Promise.all([page.close(), shared.close()]);
+  });
+
+  it("keeps both filters when two change before the page renders again", async () => {
+    const page = await openPage(`/runs/${simulated}/trials`);
+    await page.locator("label", { hasText: "Outcome" }).locator("select").waitFor();
+    // Two change events in one task: the second must not drop the first.
+    await page.evaluate(() => {
+      const select = (label: string) =>
+        [...document.querySelectorAll("label")]
+          .find((element) => element.textContent?.includes(label))
+          ?.querySelector("select") as HTMLSelectElement;
+      const set = (element: HTMLSelectElement, value: string) => {
+        element.value = value;
+        element.dispatchEvent(new Event("change", { bubbles: true }));
+      };
+      set(select("Arm"), "refusal");
+      set(select("Outcome"), "undesired");
+    });
+    await page.waitForURL(/outcome=undesired/);
+    expect(new URL(page.url()).searchParams.get("arm")).toBe("refusal");
+    await page.close();
   });
 
   it("puts the primary analysis first, with the API's numbers, then the design", async () => {
@@ -385,7 +408,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", () => {
         expect(await page.locator("mark.quote").first().textContent()).toBe(QUOTED);
         await page.locator("td", { hasText: "hides the frame" }).first().hover();
       }
-      await page.waitForTimeout(200);
+      // Whatever the page holds has loaded (or failed to): an injected image's onerror has fired.
+      await page.waitForLoadState("load");
+      await page.waitForFunction(() => [...document.images].every((image) => image.complete));
       expect(
         await page.evaluate(() => (window as { __candorXss?: unknown }).__candorXss),
       ).toBeUndefined();

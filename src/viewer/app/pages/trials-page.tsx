@@ -25,8 +25,11 @@ export function TrialsPage({ run }: { run: string }) {
   const query = "query" in parsed ? parsed.query : {};
   const search = trialQueryToSearch(query);
   const facets = useApi<RunFacetsAnswer>(`/api${runPath(run, "/facets")}`);
-  const setQuery = (next: TrialQuery) => {
-    const nextSearch = trialQueryToSearch(next);
+  // The filters in the address bar when a filter changes, not those this page rendered with: two
+  // changes before the next render (two filters set in one task) must both count.
+  const setQuery = (change: (current: TrialQuery) => TrialQuery) => {
+    const current = trialQueryFromSearch(new URLSearchParams(window.location.search));
+    const nextSearch = trialQueryToSearch(change("query" in current ? current.query : {}));
     route(runPath(run, `/trials${nextSearch ? `?${nextSearch}` : ""}`));
   };
   return (
@@ -62,14 +65,14 @@ function TrialFilters({
   facets: RunFacets;
   verdictSets: string[];
   clearHref: string | null;
-  setQuery: (query: TrialQuery) => void;
+  setQuery: (change: (current: TrialQuery) => TrialQuery) => void;
 }) {
   const exactly = (label: string, field: "subject" | "scenario" | "arm", options: string[]) => (
     <SelectField
       label={label}
       value={query[field]}
       options={options}
-      onChange={(value) => setQuery({ ...query, [field]: value })}
+      onChange={(value) => setQuery((current) => ({ ...current, [field]: value }))}
     />
   );
   return (
@@ -82,7 +85,9 @@ function TrialFilters({
           label={factor}
           value={query.levels?.[factor]}
           options={levels}
-          onChange={(level) => setQuery({ ...query, levels: withLevel(query, factor, level) })}
+          onChange={(level) =>
+            setQuery((current) => ({ ...current, levels: withLevel(current, factor, level) }))
+          }
         />
       ))}
       {exactly("Arm", "arm", facets.arms)}
@@ -94,23 +99,25 @@ function TrialFilters({
           label: value === 0 ? "0 (baseline)" : String(value),
         }))}
         onChange={(followup) =>
-          setQuery({
-            ...query,
+          setQuery((current) => ({
+            ...current,
             followup: followup === undefined ? undefined : Number(followup),
-          })
+          }))
         }
       />
       <SelectField
         label="Outcome"
         value={query.outcome}
         options={OUTCOME_FILTERS.map((value) => ({ value, label: OUTCOME_LABELS[value] }))}
-        onChange={(outcome) => setQuery({ ...query, outcome: outcome as TrialQuery["outcome"] })}
+        onChange={(outcome) =>
+          setQuery((current) => ({ ...current, outcome: outcome as TrialQuery["outcome"] }))
+        }
       />
       <SelectField
         label="Verdict set"
         value={query.judges}
         options={verdictSets}
-        onChange={(judges) => setQuery({ ...query, judges })}
+        onChange={(judges) => setQuery((current) => ({ ...current, judges }))}
         anyLabel="run (default)"
       />
       <label class="field checkbox">
@@ -118,12 +125,10 @@ function TrialFilters({
           type="checkbox"
           name="disagreement"
           checked={query.disagreement === true}
-          onChange={(event) =>
-            setQuery({
-              ...query,
-              disagreement: (event.target as HTMLInputElement).checked || undefined,
-            })
-          }
+          onChange={(event) => {
+            const checked = (event.target as HTMLInputElement).checked || undefined;
+            setQuery((current) => ({ ...current, disagreement: checked }));
+          }}
         />
         <span>judges disagree</span>
       </label>
