@@ -7,7 +7,7 @@
 
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { writeReport } from "../src/report/write-report.ts";
 import { createParticipants } from "../src/runner/create-participants.ts";
@@ -56,7 +56,11 @@ const onlyIndex = process.argv.indexOf("--only");
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1]?.split(",") : undefined;
 const wanted = (section: string) => !only || only.includes(section);
 
-line(`machine: ${machine()}`);
+line(
+  `machine: ${machine()}; load average ${loadavg()
+    .map((load) => load.toFixed(2))
+    .join(", ")}`,
+);
 if (wanted("sim")) {
   const throughput = await timedRun(100);
   const trials = throughput.summary.counts.complete;
@@ -73,7 +77,7 @@ if (wanted("large") || wanted("viewer")) {
   if (wanted("large")) {
     const report = await timedReport(large.summary.directory);
     line(
-      `report on ${large.summary.counts.complete} trials: ${report.seconds.toFixed(2)} s (${report.cells} cells, report.md + report.html)`,
+      `report on ${large.summary.counts.complete} trials: ${report.seconds.toFixed(2)} s (${report.cells} cells, report.md + report.html); peak RSS of run and report together ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
     );
   }
   if (wanted("viewer")) await viewerResponseTimes(large.summary.directory, line);
