@@ -70,4 +70,39 @@ describe("a cost limit", () => {
     expect(new Set(bodies).size).toBe(bodies.length);
     expect(stub.requests.length).toBeGreaterThan(requestsBefore);
   });
+
+  const cappedRun = (...extra: string[]) =>
+    candor([
+      "run",
+      "test/fixtures/valid/priced-experiment.yaml",
+      "--base-url",
+      stub.baseURL,
+      "--runs-dir",
+      temporaryDirectory(),
+      "--cache-dir",
+      temporaryDirectory(),
+      "--max-cost",
+      "0.5",
+      "--quiet",
+      ...extra,
+    ]);
+
+  it("does not ask about a capped run whose prices are all known: the cap is its ceiling", async () => {
+    const requestsBefore = stub.requests.length;
+    const capped = await cappedRun();
+    expect(capped.stderr).not.toMatch(/Pass --yes/);
+    expect(capped.stderr).toMatch(/stopped: the cost limit of \$0\.5\d* was reached/);
+    expect(capped.code).toBe(1);
+    expect(stub.requests.length).toBeGreaterThan(requestsBefore);
+  });
+
+  it("still asks about a capped run with an unknown price, without offering --max-cost", async () => {
+    const requestsBefore = stub.requests.length;
+    const unpriced = await cappedRun("--subject", "openai-compatible:unpriced");
+    expect(unpriced.code).toBe(2);
+    expect(unpriced.stderr).toMatch(/unknown amount for openai-compatible:unpriced/);
+    expect(unpriced.stderr).toMatch(/--yes/);
+    expect(unpriced.stderr).not.toMatch(/--max-cost to cap it/);
+    expect(stub.requests.length).toBe(requestsBefore);
+  });
 });

@@ -52,7 +52,7 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
         exitCode.value = await resumeDirectory(twin.directory, options);
         return;
       }
-      await confirmCost(experiment, participants, options.yes === true);
+      await confirmCost(experiment, participants, options);
       const summary = await withProgress(options, (reporter) =>
         withInterruptHandling((signal) =>
           runExperiment(experiment, participants, runOptions(options, signal, reporter)),
@@ -81,27 +81,37 @@ async function offerResume(twin: {
   return !/^n(o)?$/i.test(answer.trim());
 }
 
+/**
+ * Asks before a run whose ceiling is above the threshold or unknown. With --max-cost and every
+ * price known, the cap is the ceiling the user chose, so nothing is asked; a cap cannot bound what
+ * an unpriced model costs, so that still asks.
+ */
 async function confirmCost(
   experiment: LoadedExperiment,
   participants: Participants,
-  yes: boolean,
+  options: { yes?: boolean; maxCost?: number },
 ): Promise<void> {
-  if (yes) return;
+  if (options.yes) return;
   const cost = estimateCost(
     await estimateUsage(experiment),
     experiment.spec.subjects,
     participants,
   );
-  if (cost.maxUsd <= CONFIRM_ABOVE_USD && cost.unpriced.length === 0) return;
+  if (
+    cost.unpriced.length === 0 &&
+    (options.maxCost !== undefined || cost.maxUsd <= CONFIRM_ABOVE_USD)
+  )
+    return;
   const unknown = cost.unpriced.length
     ? ` plus an unknown amount for ${cost.unpriced.join(", ")}`
     : "";
   const question = `This run may cost up to $${cost.maxUsd.toFixed(2)}${unknown}.`;
   if (!process.stdin.isTTY) {
-    throw new InputError(
-      `${question} Pass --yes to run it, --max-cost to cap it, or set models.SPEC.price (0 for a local server).`,
-      { field: "--yes" },
-    );
+    const advice =
+      options.maxCost !== undefined
+        ? "--max-cost cannot bound a model without a price: pass --yes to run it anyway, or set models.SPEC.price (0 for a local server)."
+        : "Pass --yes to run it, --max-cost to cap it, or set models.SPEC.price (0 for a local server).";
+    throw new InputError(`${question} ${advice}`, { field: "--yes" });
   }
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await prompt.question(`${question} Continue? [y/N] `);

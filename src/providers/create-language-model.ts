@@ -60,7 +60,7 @@ export function createLanguageModel(
     if (error instanceof InputError) throw new InputError(error.problem, location);
     throw error;
   }
-  if (made.model.simulated) return made.model;
+  if (made.model.simulated || environment.planning) return made.model;
   const settings = environment.settings[spec];
   const limited = withConcurrencyLimit(
     made.model,

@@ -10,6 +10,11 @@ export interface ModelEnvironment {
   settings: Readonly<Record<string, ModelSettings>>;
   /** `--base-url`: for every model that speaks the OpenAI wire format and has no base_url of its own. */
   baseURL?: string;
+  /**
+   * For `plan`: models are only counted and priced, never called, so no key is read, no server is
+   * required and no client is made.
+   */
+  planning?: boolean;
   /** Where responses are cached; null turns the cache off (`--no-cache`). */
   cacheDir: string | null;
   /** `--max-concurrency`: calls in flight across every provider. */

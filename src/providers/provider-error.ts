@@ -9,14 +9,20 @@ export type ProviderErrorKind =
   | "permission"
   | "not_found"
   | "context_length"
-  | "malformed_response";
+  | "malformed_response"
+  /** A well-formed reply without any text: retried a few times, then the call fails. */
+  | "empty_response";
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   "rate_limit",
   "server",
   "timeout",
   "connection",
+  "empty_response",
 ]);
+
+/** Attempts in all for an empty reply: a server that keeps answering nothing is not waited out. */
+export const EMPTY_RESPONSE_ATTEMPTS = 3;
 
 /**
  * A failed model call. Providers map their SDK's errors to this; exactly one layer (the retry

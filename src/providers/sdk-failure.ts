@@ -113,6 +113,13 @@ export function malformedResponse(call: CallIdentity, detail: string): ProviderE
   });
 }
 
+/** A reply that parsed but holds no text (no content, no refusal, no reasoning): a fault. */
+export function emptyResponse(call: CallIdentity, detail: string): ProviderError {
+  return new ProviderError(redact(`${call.spec}: the reply has no text (${clip(detail)})`, call), {
+    kind: "empty_response",
+  });
+}
+
 /** A stream that ended before the model finished: the transport failed, so it is retryable. */
 export function truncatedStream(call: CallIdentity, detail: string): ProviderError {
   return new ProviderError(

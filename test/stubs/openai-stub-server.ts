@@ -25,7 +25,7 @@ export interface OpenAIReply {
   type: "reply";
   /** Default: `echo: ` and the last message's text; a JSON object `{ "echo": … }` when the
    * request asked for `response_format: json_schema`. */
-  content?: string | null;
+  content?: string | null | OpenAIContentPart[];
   /** Sent as `message.reasoning_content` (DeepSeek, vLLM, llama.cpp). */
   reasoningContent?: string;
   /** Sent as `message.reasoning` (Ollama, OpenRouter, newer vLLM). */
@@ -43,6 +43,9 @@ export interface OpenAIReply {
   usage?: { promptTokens: number; completionTokens: number } | null;
   delayMs?: number;
 }
+
+/** A part of an array `content`, as some compatible servers send it. */
+export type OpenAIContentPart = { type: string; text?: string; [field: string]: unknown };
 
 export type OpenAIStubBehaviour =
   | OpenAIReply
@@ -127,14 +130,27 @@ function isStreaming(request: RecordedRequest): boolean {
   return (request.body as { stream?: unknown } | undefined)?.stream === true;
 }
 
-function replyContent(request: RecordedRequest, reply: OpenAIReply): string | null {
+/** The text of a content, for usage counts and stream deltas. */
+function contentText(content: string | null | OpenAIContentPart[]): string {
+  if (Array.isArray(content)) return content.map((part) => part.text ?? "").join("");
+  return content ?? "";
+}
+
+function replyContent(
+  request: RecordedRequest,
+  reply: OpenAIReply,
+): string | null | OpenAIContentPart[] {
   if (reply.content !== undefined) return reply.content;
   const echo = lastMessageText(request.body);
   const format = (request.body as { response_format?: { type?: unknown } }).response_format;
   return format?.type === "json_schema" ? JSON.stringify({ echo }) : `echo: ${echo}`;
 }
 
-function usageOf(request: RecordedRequest, reply: OpenAIReply, content: string | null) {
+function usageOf(
+  request: RecordedRequest,
+  reply: OpenAIReply,
+  content: string | null | OpenAIContentPart[],
+) {
   if (reply.usage === null) return undefined;
   const messages = (request.body as { messages?: { content?: unknown }[] }).messages ?? [];
   const promptTokens =
@@ -143,7 +159,7 @@ function usageOf(request: RecordedRequest, reply: OpenAIReply, content: string |
   const reasoningTokens = reply.reasoningTokens ?? 0;
   const completionTokens =
     reply.usage?.completionTokens ??
-    countWords(`${content ?? ""} ${reply.reasoningContent ?? reply.reasoning ?? ""}`) +
+    countWords(`${contentText(content)} ${reply.reasoningContent ?? reply.reasoning ?? ""}`) +
       reasoningTokens;
   return {
     prompt_tokens: promptTokens,
@@ -218,7 +234,7 @@ function streamChunks(request: RecordedRequest, reply: OpenAIReply): unknown[] {
   for (const part of deltas(reply.reasoningContent ?? ""))
     chunks.push(chunk({ reasoning_content: part }));
   for (const part of deltas(reply.reasoning ?? "")) chunks.push(chunk({ reasoning: part }));
-  for (const part of deltas(content ?? "")) chunks.push(chunk({ content: part }));
+  for (const part of deltas(contentText(content))) chunks.push(chunk({ content: part }));
   if (reply.refusal) chunks.push(chunk({ refusal: reply.refusal }));
   chunks.push(chunk({}, reply.finishReason ?? "stop"));
   const usage = usageOf(request, reply, content);

@@ -351,3 +351,29 @@ describe("Anthropic stub server", () => {
     expect(error.retryAfterMs).toBeGreaterThan(0);
   });
 });
+
+describe("Anthropic model: replies without text", () => {
+  it.each([
+    ["no content blocks", []],
+    ["only a redacted thinking block", [{ type: "redacted_thinking", data: "EmwK" }]],
+    ["an empty text block", [{ type: "text", text: "" }]],
+  ])("%s is an empty_response fault, not an empty turn", async (_name, content) => {
+    const { model } = await setUp({ script: () => ({ type: "reply", content }) });
+    const error = await failure(model.generate(request()));
+    expect(error.kind).toBe("empty_response");
+    expect(error.message).toMatch(/the reply has no text/);
+  });
+
+  it("keeps a reply whose only text is its thinking", async () => {
+    const { model } = await setUp({
+      script: () => ({
+        type: "reply",
+        content: [{ type: "thinking", thinking: "out of tokens", signature: "s" }],
+        stopReason: "max_tokens",
+      }),
+    });
+    const result = await model.generate(request());
+    expect(result.text).toBe("");
+    expect(result.nativeReasoning?.text).toBe("out of tokens");
+  });
+});

@@ -21,6 +21,7 @@ import type {
 import {
   CallDeadline,
   type CallIdentity,
+  emptyResponse,
   headerRecord,
   isRecord,
   malformedResponse,
@@ -158,6 +159,12 @@ export class AnthropicLanguageModel implements LanguageModel {
       content,
       request.structuredOutput && toolName(request.structuredOutput.name),
     );
+    if (!blocks.text && !blocks.thinking && blocks.toolInput === undefined) {
+      throw emptyResponse(
+        this.#call,
+        `no text, thinking or tool_use block; stop_reason ${stringField(message, "stop_reason") ?? "unknown"}`,
+      );
+    }
     const usage = message.usage;
     const thinkingTokens = numberField(
       isRecord(usage) ? usage.output_tokens_details : undefined,

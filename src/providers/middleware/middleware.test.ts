@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../../test/run-fixture.ts";
@@ -164,6 +164,47 @@ describe("withResponseCache", () => {
     const cached = withResponseCache(model, { directory: temporaryDirectory(), endpoint: "e" });
     await cached.generate(request);
     expect((await cached.generate({ ...request, sampleIndex: 1 })).text).toBe("second");
+  });
+
+  it("uses the reply when the cache cannot be written, and says so once", async () => {
+    const parentFile = join(temporaryDirectory(), "not-a-directory");
+    writeFileSync(parentFile, "");
+    const warnings: string[] = [];
+    const model = scripted(["first", "second", "third"]);
+    const cached = withResponseCache(model, {
+      directory: join(parentFile, "cache"),
+      endpoint: "e",
+      warn: (message) => warnings.push(message),
+    });
+    expect((await cached.generate(request)).text).toBe("first");
+    expect((await cached.generate({ ...request, sampleIndex: 1 })).text).toBe("second");
+    expect((await cached.generate(request)).text).toBe("third");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cannot be written .*going on without caching/);
+  });
+
+  it.each([
+    ["{}", {}],
+    ["[1,2]", [1, 2]],
+    ['{"text":5}', { text: 5 }],
+    ["a result with empty text", result("")],
+    ["a result without usage", { ...result("old"), usage: undefined }],
+  ])("treats an entry of the wrong shape (%s) as a miss and replaces it", async (_name, entry) => {
+    const directory = temporaryDirectory();
+    const first = withResponseCache(scripted(["fresh"]), { directory, endpoint: "e" });
+    await first.generate(request);
+    const [shard = ""] = readdirSync(directory);
+    const [name = ""] = readdirSync(join(directory, shard));
+    const file = join(directory, shard, name);
+    writeFileSync(file, JSON.stringify(entry));
+    const model = scripted(["replacement"]);
+    const cached = withResponseCache(model, { directory, endpoint: "e" });
+    const reply = await cached.generate(request);
+    expect(reply.text).toBe("replacement");
+    expect(reply.metadata?.cached).toBeUndefined();
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(result("replacement"));
+    expect((await cached.generate(request)).metadata?.cached).toBe(true);
+    expect(model.calls).toBe(1);
   });
 
   it("stores only the response, never request secrets", async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { z } from "zod";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 
 export const DEFAULT_CACHE_DIR = ".candor-cache";
@@ -12,14 +13,14 @@ export const DEFAULT_CACHE_DIR = ".candor-cache";
  */
 export function withResponseCache(
   model: LanguageModel,
-  options: { directory: string; endpoint: string },
+  options: { directory: string; endpoint: string; warn?: (message: string) => void },
 ): LanguageModel {
   // Arms of one sample ask for the same prefix turns at about the same time: one call serves all.
   const inFlight = new Map<string, Promise<GenerateResult>>();
   const fetchAndStore = async (key: string, file: string, request: GenerateRequest) => {
     try {
       const result = await model.generate(request);
-      writeEntry(file, result);
+      storeEntry(options.directory, file, result, options.warn);
       return result;
     } finally {
       inFlight.delete(key);
@@ -59,12 +60,54 @@ export function cacheKey(spec: string, endpoint: string, request: GenerateReques
   return createHash("sha256").update(material).digest("hex");
 }
 
+/** What a cache entry must hold to be replayed; anything else is a miss. */
+const cachedResultSchema = z
+  .object({
+    text: z.string(),
+    nativeReasoning: z
+      .object({ text: z.string(), visibility: z.enum(["raw", "summary", "hidden", "none"]) })
+      .optional(),
+    usage: z.object({
+      inputTokens: z.number().nonnegative(),
+      outputTokens: z.number().nonnegative(),
+    }),
+    modelId: z.string(),
+    fingerprint: z.string().optional(),
+    finishReason: z.string(),
+    latencyMs: z.number(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  // An empty reply is a provider fault, never replayed (older versions stored some).
+  .refine((entry) => entry.text !== "" || Boolean(entry.nativeReasoning?.text));
+
 function readEntry(file: string): GenerateResult | undefined {
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as GenerateResult;
+    const parsed = cachedResultSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    // A missing, torn or misshapen entry is a miss; the call is made again and the entry rewritten.
+    return parsed.success ? (parsed.data as GenerateResult) : undefined;
   } catch {
-    // A missing or torn entry is a miss; the call is made again and the entry rewritten.
     return undefined;
+  }
+}
+
+/** Cache directories that could not be written: said once, then the run goes on uncached. */
+const unwritableDirectories = new Set<string>();
+
+/** A paid reply is never lost to the cache: a failed write is reported once per directory. */
+function storeEntry(
+  directory: string,
+  file: string,
+  result: GenerateResult,
+  warn: (message: string) => void = (message) => process.stderr.write(`candor: ${message}\n`),
+): void {
+  if (unwritableDirectories.has(directory)) return;
+  try {
+    writeEntry(file, result);
+  } catch (error) {
+    if (unwritableDirectories.has(directory)) return;
+    unwritableDirectories.add(directory);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    warn(`the response cache ${directory} cannot be written (${reason}); going on without caching`);
   }
 }
 
@@ -72,6 +115,15 @@ function readEntry(file: string): GenerateResult | undefined {
 function writeEntry(file: string, result: GenerateResult): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${randomBytes(4).toString("hex")}.tmp`;
-  writeFileSync(temporary, JSON.stringify(result));
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, JSON.stringify(result));
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was left behind, or nothing can be removed; the write error says why.
+    }
+    throw error;
+  }
 }

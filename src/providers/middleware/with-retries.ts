@@ -1,5 +1,5 @@
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
-import { ProviderError } from "../provider-error.ts";
+import { EMPTY_RESPONSE_ATTEMPTS, ProviderError } from "../provider-error.ts";
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -43,12 +43,12 @@ export function withRetries(
         try {
           return await model.generate(request);
         } catch (error) {
-          if (
-            !(error instanceof ProviderError) ||
-            !error.retryable ||
-            attempt >= policy.maxAttempts
-          )
-            throw error;
+          if (!(error instanceof ProviderError) || !error.retryable) throw error;
+          const attempts =
+            error.kind === "empty_response"
+              ? Math.min(policy.maxAttempts, EMPTY_RESPONSE_ATTEMPTS)
+              : policy.maxAttempts;
+          if (attempt >= attempts) throw error;
           const delay = retryDelay(policy, attempt, error, random);
           if (Date.now() - started + delay > policy.maxTotalMs) throw error;
           hooks.onRetry?.(error, attempt, delay);

@@ -7,6 +7,8 @@ import {
 import { expectProviderFailure, requestBody } from "../../../test/stubs/provider-assertions.ts";
 import { InputError } from "../../spec/input-error.ts";
 import type { GenerateRequest, LanguageModel } from "../../spec/language-model.ts";
+import { DEFAULT_RETRY_POLICY, withRetries } from "../middleware/with-retries.ts";
+import { EMPTY_RESPONSE_ATTEMPTS } from "../provider-error.ts";
 import {
   createOpenAIChatLanguageModel,
   type OpenAIChatModelOptions,
@@ -406,5 +408,64 @@ describe("OpenAI stub server", () => {
     const { model } = await setUp({ latencyMs: 60 });
     const result = await model.generate(request());
     expect(result.latencyMs).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe("OpenAI chat model: replies without text", () => {
+  it("joins the text parts of an array content", async () => {
+    const { model } = await setUp({
+      script: () => ({
+        type: "reply",
+        content: [
+          { type: "text", text: "Reasoning: be honest.\n\n" },
+          { type: "image_url", image_url: { url: "data:," } },
+          { type: "text", text: "Response: It was repaired." },
+        ],
+      }),
+    });
+    expect((await model.generate(request())).text).toBe(
+      "Reasoning: be honest.\n\nResponse: It was repaired.",
+    );
+  });
+
+  it.each([
+    ["content: null and no refusal", { content: null }],
+    ["an empty string", { content: "" }],
+    ["an array without text parts", { content: [{ type: "image_url" }] }],
+  ])("%s is an empty_response fault, not an empty turn", async (_name, reply) => {
+    const { model } = await setUp({ script: () => ({ type: "reply", ...reply }) });
+    const error = await failure(model.generate(request()));
+    expect(error.kind).toBe("empty_response");
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/the reply has no text/);
+  });
+
+  it("streamed replies without text are faults too", async () => {
+    const { model } = await setUp(
+      { script: () => ({ type: "reply", content: null }) },
+      { stream: true },
+    );
+    expect((await failure(model.generate(request()))).kind).toBe("empty_response");
+  });
+
+  it("keeps a refusal or reasoning-only reply as data", async () => {
+    const { model } = await setUp({
+      script: (_request, index) =>
+        index === 0
+          ? { type: "reply", content: null, refusal: "I can't help with that." }
+          : { type: "reply", content: null, reasoningContent: "thinking, then out of tokens" },
+    });
+    expect((await model.generate(request())).text).toBe("I can't help with that.");
+    const reasoningOnly = await model.generate(request());
+    expect(reasoningOnly.text).toBe("");
+    expect(reasoningOnly.nativeReasoning?.text).toBe("thinking, then out of tokens");
+  });
+
+  it("retries an empty reply a bounded number of times, then fails with the reason", async () => {
+    const { stub, model } = await setUp({ script: () => ({ type: "reply", content: null }) });
+    const retried = withRetries(model, DEFAULT_RETRY_POLICY, { sleep: async () => {} });
+    const error = await failure(retried.generate(request()));
+    expect(error.message).toMatch(/openai:gpt-test: the reply has no text/);
+    expect(stub.requests).toHaveLength(EMPTY_RESPONSE_ATTEMPTS);
   });
 });

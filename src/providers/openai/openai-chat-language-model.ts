@@ -15,6 +15,7 @@ import type {
 import {
   CallDeadline,
   type CallIdentity,
+  emptyResponse,
   headerRecord,
   isRecord,
   malformedResponse,
@@ -165,7 +166,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     const usage = completion.usage;
     const refusal = stringField(message, "refusal");
     const parts: ReplyParts = {
-      text: stringField(message, "content") || refusal || "",
+      text: contentText(message.content) || refusal || "",
       reasoning: stringField(message, "reasoning_content") || stringField(message, "reasoning"),
       reasoningTokens: reasoningTokens(usage),
       usage: readUsage(usage),
@@ -199,6 +200,15 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   #reply(parts: ReplyParts): Reply {
+    if (!parts.text && !parts.reasoning) {
+      const tokens = parts.reasoningTokens
+        ? `, ${parts.reasoningTokens} hidden reasoning tokens`
+        : "";
+      throw emptyResponse(
+        this.#call,
+        `no content, refusal or reasoning; finish_reason ${parts.finishReason ?? "unknown"}${tokens}`,
+      );
+    }
     const reply: Reply = {
       text: parts.text,
       usage: parts.usage ?? { inputTokens: 0, outputTokens: 0 },
@@ -255,7 +265,7 @@ class StreamAssembly {
     const choice: unknown = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     if (!isRecord(choice)) return;
     const delta = choice.delta;
-    this.#text += stringField(delta, "content") ?? "";
+    this.#text += isRecord(delta) ? contentText(delta.content) : "";
     this.#reasoning +=
       stringField(delta, "reasoning_content") ?? stringField(delta, "reasoning") ?? "";
     this.#refusal += stringField(delta, "refusal") ?? "";
@@ -278,6 +288,18 @@ class StreamAssembly {
       },
     };
   }
+}
+
+/**
+ * A message's text: a string, or the text of an array of content parts (`{type: "text", text}`,
+ * as some compatible servers send), joined; anything else has none.
+ */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part) => (typeof part === "string" ? part : (stringField(part, "text") ?? "")))
+    .join("");
 }
 
 /**
