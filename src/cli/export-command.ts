@@ -4,7 +4,7 @@ import { exportRun } from "../export/export-run.ts";
 import { InputError } from "../spec/input-error.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { oneOf } from "./report-command.ts";
-import { openRun } from "./resolve-run.ts";
+import { openRunForReading } from "./resolve-run.ts";
 
 export function registerExportCommand(program: Command): void {
   program
@@ -25,7 +25,7 @@ export function registerExportCommand(program: Command): void {
             { field: "--format" },
           );
         }
-        const store = openRun(run, options.runsDir);
+        const store = openRunForReading(run, options.runsDir);
         try {
           if (options.format === "parquet") await exportParquet(store, process.stdout);
           else await exportRun(store, options.format, process.stdout);

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { runDirectories } from "../store/find-runs.ts";
+import { partialBuilds, runDirectories } from "../store/find-runs.ts";
 import { RunStore } from "../store/run-store.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 
@@ -15,13 +15,20 @@ export function registerListCommand(program: Command): void {
 }
 
 export function listRuns(runsDir: string): string[] {
-  return runDirectories(runsDir).map((directory) => describeRun(directory));
+  const lines = runDirectories(runsDir).map((directory) => describeRun(directory));
+  const partial = partialBuilds(runsDir);
+  if (partial.length > 0) {
+    lines.push(
+      `note: ${partial.length === 1 ? "an unfinished run build is" : `${partial.length} unfinished run builds are`} here (a run stopped while it was being created; not a run, nothing to resume): ${partial.map((directory) => basename(directory)).join(", ")}; remove with: rm -r ${partial.join(" ")}`,
+    );
+  }
+  return lines;
 }
 
 function describeRun(directory: string): string {
   const name = basename(directory);
   try {
-    const store = RunStore.open(directory);
+    const store = RunStore.openForReading(directory);
     try {
       const metadata = store.metadata();
       const { complete, error, pending } = store.statusCounts();

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { candorVersion } from "../runner/provenance.ts";
 import { InputError } from "../spec/input-error.ts";
+import { UnreadableRunError } from "../store/run-store.ts";
 import { registerDemoCommand } from "./demo-command.ts";
 import { registerExportCommand } from "./export-command.ts";
 import { registerJudgeCommand } from "./judge-command.ts";
@@ -54,7 +55,7 @@ function reportFailure(error: unknown): number {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof UnreadableRunError) {
     process.stderr.write(`candor: ${error.message}\n`);
     return EXIT.badInput;
   }

@@ -7,7 +7,13 @@ export type ProgressMode = "bars" | "lines" | "json" | "quiet";
 
 export interface ProgressReporter {
   trialDone(result: TrialResult, progress: RunProgress): void;
+  /** A line for the person at the terminal (on stderr), above the bars when they are shown. */
+  note(message: string): void;
   stop(): void;
+}
+
+function noteOnStderr(message: string): void {
+  process.stderr.write(`${message}\n`);
 }
 
 /** Bars on a terminal, a plain line every few seconds elsewhere, or one JSON event per trial. */
@@ -15,7 +21,7 @@ export function createProgressReporter(
   mode: ProgressMode,
   out: Writable & { isTTY?: boolean },
 ): ProgressReporter {
-  if (mode === "quiet") return { trialDone() {}, stop() {} };
+  if (mode === "quiet") return { trialDone() {}, note: noteOnStderr, stop() {} };
   if (mode === "json") return jsonEvents(out);
   if (mode === "bars" && out.isTTY) return terminalBars(out);
   return plainLines(out);
@@ -67,6 +73,14 @@ function terminalBars(out: Writable): ProgressReporter {
         rate: seconds > 0 ? (value / seconds).toFixed(1) : "–",
       });
     },
+    note(message) {
+      if (bySubject.size === 0) out.write(`${message}\n`);
+      else {
+        // Logged above the bars and drawn now: a stop may follow before the next redraw.
+        bars.log(`${message}\n`);
+        bars.update();
+      }
+    },
     stop: () => bars.stop(),
   };
 }
@@ -93,6 +107,7 @@ function plainLines(out: Writable, intervalMs = 2000): ProgressReporter {
         `progress ${done}/${total} trials, ${tally.errors} errors, ${rate.toFixed(1)} trials/s, ETA ${eta}${inFlight}, ${tokens} tokens, $${costUsd.toFixed(4)}\n`,
       );
     },
+    note: noteOnStderr,
     stop() {},
   };
 }
@@ -117,6 +132,7 @@ function jsonEvents(out: Writable): ProgressReporter {
       };
       out.write(`${JSON.stringify(event)}\n`);
     },
+    note: noteOnStderr,
     stop() {},
   };
 }

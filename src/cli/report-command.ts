@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { analyzeRun, type PAdjustment } from "../report/analyze-run.ts";
-import { writeReport } from "../report/write-report.ts";
+import { describePartialSet, writeReport } from "../report/write-report.ts";
 import { InputError } from "../spec/input-error.ts";
-import { verdictSets } from "../store/write-verdict-set.ts";
+import { RUN_VERDICT_SET } from "../store/run-store.ts";
+import { verdictSetCoverage, verdictSets } from "../store/write-verdict-set.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
-import { openRun } from "./resolve-run.ts";
+import { openRunForReading } from "./resolve-run.ts";
 
 const FORMATS = ["md", "html", "json"] as const;
 
@@ -44,7 +45,7 @@ export function registerReportCommand(program: Command): void {
           judges: string;
         },
       ) => {
-        const store = openRun(run, options.runsDir);
+        const store = openRunForReading(run, options.runsDir);
         try {
           const sets = verdictSets(store.database).map((set) => set.verdictSet);
           if (!sets.includes(options.judges)) {
@@ -54,9 +55,18 @@ export function registerReportCommand(program: Command): void {
               { field: "--judges" },
             );
           }
+          const coverage = verdictSetCoverage(store.database, options.judges, RUN_VERDICT_SET);
+          if (!coverage.complete)
+            process.stderr.write(
+              `candor: verdict set "${options.judges}" is partial: ${describePartialSet(coverage)}\n`,
+            );
           if (options.format === "json") {
+            const analysis = analyzeRun(store, {
+              adjustment: options.adjust,
+              verdictSet: options.judges,
+            });
             process.stdout.write(
-              `${JSON.stringify(analyzeRun(store, { adjustment: options.adjust, verdictSet: options.judges }), null, 2)}\n`,
+              `${JSON.stringify({ ...analysis, verdict_set_coverage: coverage }, null, 2)}\n`,
             );
             return;
           }

@@ -20,6 +20,17 @@ export function progressMode(options: ProgressOptions): ProgressMode {
   return "bars";
 }
 
+/** The progress display in use, so notes (Ctrl-C) are printed above it, not over it. */
+let activeReporter: ProgressReporter | undefined;
+/** How to finish the work under way, once known: what a hard stop prints. */
+let activeResumeCommand: string | undefined;
+
+/** Prints a note on stderr, above the progress bars when they are shown. */
+export function note(message: string): void {
+  if (activeReporter) activeReporter.note(message);
+  else process.stderr.write(`${message}\n`);
+}
+
 /** Runs `work` with progress shown as asked; bars and lines go to stderr, JSON events to stdout. */
 export async function withProgress<Result>(
   options: ProgressOptions,
@@ -27,9 +38,11 @@ export async function withProgress<Result>(
 ): Promise<Result> {
   const mode = progressMode(options);
   const reporter = createProgressReporter(mode, mode === "json" ? process.stdout : process.stderr);
+  activeReporter = reporter;
   try {
     return await work(reporter);
   } finally {
+    activeReporter = undefined;
     reporter.stop();
   }
 }
@@ -44,62 +57,95 @@ export function runOptions(
     signal,
     ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
     onTrialDone: (result, progress) => reporter.trialDone(result, progress),
+    onRunDirectory: (directory) => {
+      activeResumeCommand = `candor resume ${directory}`;
+    },
   };
 }
 
-/** Ctrl-C stops new trials; in-flight ones finish and are written. A second Ctrl-C exits at once. */
+/** The signals that stop a run: Ctrl-C, `kill` (SIGTERM) and a closed terminal (SIGHUP). */
+const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+/** A second stop signal: the process exits at once. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C, SIGTERM or SIGHUP stops new trials; in-flight ones finish and are written, then the
+ * caller writes the report and says how to resume. A second one exits at once (130), still saying
+ * how to resume; the run lock is released on exit.
+ */
 export async function withInterruptHandling<Result>(
   work: (signal: AbortSignal) => Promise<Result>,
+  stopping = "stopping after the trials in flight",
 ): Promise<Result> {
   const controller = new AbortController();
   const onInterrupt = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(
-      "candor: stopping after the trials in flight (Ctrl-C again to quit now)\n",
-    );
+    if (controller.signal.aborted) {
+      const resume = activeResumeCommand ? `; finish with: ${activeResumeCommand}` : "";
+      note(`candor: stopped at once${resume}`);
+      activeReporter?.stop();
+      process.exit(EXIT_INTERRUPTED);
+    }
+    note(`candor: ${stopping} (Ctrl-C again to quit now)`);
     controller.abort();
   };
-  process.on("SIGINT", onInterrupt);
+  for (const signal of STOP_SIGNALS) process.on(signal, onInterrupt);
   try {
     return await work(controller.signal);
   } finally {
-    process.off("SIGINT", onInterrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, onInterrupt);
+    activeResumeCommand = undefined;
   }
 }
 
-/** Writes the report and prints where everything is; a run with errored trials exits 1. */
+/** Sets the command a hard stop (a second Ctrl-C) prints to finish the work. */
+export function setResumeCommand(command: string): void {
+  activeResumeCommand = command;
+}
+
+/**
+ * Writes the report and prints where everything is; a run with errored trials exits 1. A report
+ * that cannot be written (a full disk) is said so, and the resume hint is printed all the same.
+ */
 export async function finishRun(summary: RunSummary, mode: ProgressMode): Promise<number> {
-  const store = RunStore.open(summary.directory);
+  let report: { markdownPath: string; htmlPath: string } | undefined;
+  let reportProblem: string | undefined;
   try {
-    const { markdownPath, htmlPath } = await writeReport(store);
-    const { complete, error, pending } = summary.counts;
-    const lines = [
-      `run ${summary.runId}${summary.simulated ? " (SIMULATED SUBJECT)" : ""}`,
-      `directory ${summary.directory}`,
-      `trials ${complete} complete, ${error} error, ${pending} pending`,
-      `report ${htmlPath}`,
-      `report ${markdownPath}`,
-    ];
-    if (mode === "json")
-      process.stdout.write(`${JSON.stringify(runEndEvent(summary, htmlPath, markdownPath))}\n`);
-    else process.stdout.write(`${lines.join("\n")}\n`);
-    if (summary.stoppedBecause) {
-      process.stderr.write(
-        `candor: stopped: ${summary.stoppedBecause}; finish with: candor resume ${summary.directory}\n`,
-      );
+    const store = RunStore.openForReading(summary.directory);
+    try {
+      report = await writeReport(store);
+    } finally {
+      store.close();
     }
-    if (error > 0) {
-      process.stderr.write(
-        `candor: ${error} trials ended in error; they are left out of every rate (retry them with: candor resume ${summary.directory} --retry-errors)\n`,
-      );
-    }
-    return error > 0 || summary.stoppedBecause ? 1 : 0;
-  } finally {
-    store.close();
+  } catch (error) {
+    reportProblem = error instanceof Error ? error.message : String(error);
   }
+  const { complete, error, pending } = summary.counts;
+  const lines = [
+    `run ${summary.runId}${summary.simulated ? " (SIMULATED SUBJECT)" : ""}`,
+    `directory ${summary.directory}`,
+    `trials ${complete} complete, ${error} error, ${pending} pending`,
+    ...(report ? [`report ${report.htmlPath}`, `report ${report.markdownPath}`] : []),
+  ];
+  if (mode === "json")
+    process.stdout.write(
+      `${JSON.stringify(runEndEvent(summary, report?.htmlPath ?? null, report?.markdownPath ?? null))}\n`,
+    );
+  else process.stdout.write(`${lines.join("\n")}\n`);
+  if (reportProblem) process.stderr.write(`candor: the report was not written: ${reportProblem}\n`);
+  if (summary.stoppedBecause) {
+    process.stderr.write(
+      `candor: stopped: ${summary.stoppedBecause}; finish with: candor resume ${summary.directory}\n`,
+    );
+  }
+  if (error > 0) {
+    process.stderr.write(
+      `candor: ${error} trials ended in error; they are left out of every rate (retry them with: candor resume ${summary.directory} --retry-errors)\n`,
+    );
+  }
+  return error > 0 || summary.stoppedBecause || reportProblem ? 1 : 0;
 }
 
-function runEndEvent(summary: RunSummary, htmlPath: string, markdownPath: string) {
+function runEndEvent(summary: RunSummary, htmlPath: string | null, markdownPath: string | null) {
   return {
     event: "run-end",
     run_id: summary.runId,

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { validateJudges } from "../report/validate-judges.ts";
 import { labelledVerdicts } from "../store/human-labels.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
-import { openRun } from "./resolve-run.ts";
+import { openRunForReading } from "./resolve-run.ts";
 
 export function registerValidateJudgeCommand(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerValidateJudgeCommand(program: Command): void {
         run: string,
         options: { json?: boolean; runsDir: string; set?: string; labeller?: string },
       ) => {
-        const store = openRun(run, options.runsDir);
+        const store = openRunForReading(run, options.runsDir);
         try {
           const validations = validateJudges(
             labelledVerdicts(store.database, {

@@ -1,7 +1,9 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { RunStore } from "../store/run-store.ts";
 import { RUN_VERDICT_SET } from "../store/run-store.ts";
+import { type VerdictSetCoverage, verdictSetCoverage } from "../store/write-verdict-set.ts";
 import { analyzeRun, type PAdjustment } from "./analyze-run.ts";
 import { FIGURE_FILES, renderFigures } from "./charts/figures.ts";
 import { renderHtmlReport } from "./write-html-report.ts";
@@ -19,26 +21,61 @@ export async function writeReport(
   options: { adjustment?: PAdjustment; verdictSet?: string } = {},
 ) {
   const analysis = analyzeRun(store, options);
+  const coverage = verdictSetCoverage(store.database, analysis.verdict_set, RUN_VERDICT_SET);
+  // A set cut short says so wherever its name is shown.
+  const shown = coverage.complete
+    ? analysis
+    : { ...analysis, verdict_set: `${analysis.verdict_set} ${describePartialSet(coverage)}` };
   const suffix =
     analysis.verdict_set === RUN_VERDICT_SET ? "" : `-${safeName(analysis.verdict_set)}`;
   const markdownPath = join(store.directory, `report${suffix}.md`);
   const htmlPath = join(store.directory, `report${suffix}.html`);
-  const figures = await renderFigures(analysis);
+  const figures = await renderFigures(shown);
   const files = Object.fromEntries(
     Object.entries(FIGURE_FILES).map(([name, file]) => [
       name,
       file.replace(/\.svg$/, `${suffix}.svg`),
     ]),
   ) as typeof FIGURE_FILES;
-  writeFileSync(markdownPath, renderMarkdownReport(analysis, figures, files));
-  writeFileSync(htmlPath, await renderHtmlReport(analysis, figures));
+  // Figures first: the reports that show them appear only once they are whole.
   for (const [name, svg] of Object.entries(figures) as Array<[keyof typeof FIGURE_FILES, string]>) {
-    if (svg) writeFileSync(join(store.directory, files[name]), svg);
+    if (svg) writeFileAtomically(join(store.directory, files[name]), svg);
   }
-  return { analysis, markdownPath, htmlPath };
+  writeFileAtomically(markdownPath, renderMarkdownReport(shown, figures, files));
+  writeFileAtomically(htmlPath, await renderHtmlReport(shown, figures));
+  return { analysis, coverage, markdownPath, htmlPath };
+}
+
+/** "(PARTIAL: covers 12 of the run's 240 judged trials; …)" for a set that lacks trials. */
+export function describePartialSet(coverage: VerdictSetCoverage): string {
+  return `(PARTIAL: covers ${coverage.trials} of the run's ${coverage.of} judged trials; finish it with candor judge RUN --set ${coverage.verdict_set})`;
 }
 
 /** Verdict-set names are identifiers already; this keeps a file name safe whatever they become. */
 function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, "_");
+}
+
+/**
+ * Writes a file whole or not at all: into a temporary file beside it, then renamed over it, so a
+ * full disk or a kill leaves the old file (or none), never a truncated one. A failure names the file.
+ */
+export function writeFileAtomically(
+  path: string,
+  content: string,
+  write: (file: string, content: string) => void = (file, text) =>
+    writeFileSync(file, text, { flag: "wx" }),
+): void {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    write(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not write ${path}: ${reason}`);
+  }
 }

@@ -21,6 +21,8 @@ export interface RunOptions {
   maxCostUsd?: number;
   /** Aborted on Ctrl-C: no new trials start; those in flight finish and are written. */
   signal?: AbortSignal;
+  /** Told the run directory as soon as it exists (for a resume hint if the process must stop). */
+  onRunDirectory?: (directory: string) => void;
 }
 
 /** Where a run stands after a trial, for progress displays. */
@@ -61,6 +63,7 @@ export async function runExperiment(
   );
   try {
     store.lockForWriting();
+    options.onRunDirectory?.(directory);
     const { stoppedBecause } = await executeTrials(
       store,
       store.unfinishedTrials(),
@@ -89,6 +92,7 @@ export async function resumeRun(
 ): Promise<RunSummary> {
   const metadata = store.metadata();
   store.lockForWriting();
+  options.onRunDirectory?.(store.directory);
   const trials = store.unfinishedTrials({ includeErrors: options.retryErrors === true });
   const { stoppedBecause } = await executeTrials(store, trials, experiment, participants, options);
   return {
@@ -142,7 +146,14 @@ export async function executeTrials(
         stoppedBecause ??= error instanceof Error ? error.message : String(error);
         return;
       }
-      store.saveTrial(result);
+      try {
+        store.saveTrial(result);
+      } catch (error) {
+        // A full disk or a lost mount: this trial stays pending; a resume runs it again.
+        const reason = error instanceof Error ? error.message : String(error);
+        stoppedBecause ??= `writing to the run directory ${store.directory} failed (${reason})`;
+        return;
+      }
       meter.add(result);
       // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
       await yieldToEventLoop();

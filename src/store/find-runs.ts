@@ -1,13 +1,27 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { DATABASE_FILE, RunStore } from "./run-store.ts";
+import { DATABASE_FILE, PARTIAL_SUFFIX, RunStore } from "./run-store.ts";
 
 /** Run directories under runsDir (complete ones: a `.partial` build is not a run), oldest first. */
 export function runDirectories(runsDir: string): string[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(runsDir, entry.name, DATABASE_FILE)))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        !entry.name.endsWith(PARTIAL_SUFFIX) &&
+        existsSync(join(runsDir, entry.name, DATABASE_FILE)),
+    )
+    .map((entry) => join(runsDir, entry.name))
+    .sort();
+}
+
+/** Runs whose creation was interrupted (kill -9 while the plan was written): left-over builds. */
+export function partialBuilds(runsDir: string): string[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.endsWith(PARTIAL_SUFFIX))
     .map((entry) => join(runsDir, entry.name))
     .sort();
 }
@@ -19,7 +33,7 @@ export function findUnfinishedRun(
 ): { directory: string; complete: number; total: number } | undefined {
   for (const directory of runDirectories(runsDir).reverse()) {
     try {
-      const store = RunStore.open(directory);
+      const store = RunStore.openForReading(directory);
       try {
         if (!isDeepStrictEqual(store.metadata().experiment, JSON.parse(JSON.stringify(experiment))))
           continue;

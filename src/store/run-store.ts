@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { LoadedScenario } from "../spec/load-scenario.ts";
@@ -13,6 +13,13 @@ import { writeTrialResult } from "./write-trial-result.ts";
 export const DATABASE_FILE = "run.sqlite";
 /** The verdict set written while a run runs; re-judging adds others beside it. */
 export const RUN_VERDICT_SET = "run";
+/** Where a run is built before it is renamed into place; such a directory is never a run. */
+export const PARTIAL_SUFFIX = ".partial";
+
+/** A run database that cannot be read (empty, damaged, not candor's); the file is left as it is. */
+export class UnreadableRunError extends Error {
+  override readonly name = "UnreadableRunError";
+}
 
 export interface RunMetadata {
   runId: string;
@@ -53,26 +60,15 @@ export class RunStore {
     scenarios: readonly LoadedScenario[],
     plans: readonly TrialIdentity[],
   ): RunStore {
-    const building = `${directory}.partial`;
-    mkdirSync(building, { recursive: true });
-    const database = openDatabase(join(building, DATABASE_FILE));
-    database.exec(STORE_SCHEMA);
-    database.transaction(() => {
-      const insertMetadata = database.prepare(
-        "INSERT INTO run_metadata (key, value) VALUES (?, ?)",
+    const building = `${directory}${PARTIAL_SUFFIX}`;
+    try {
+      buildRun(building, metadata, scenarios, plans);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `could not create the run directory ${directory} (${reason}); nothing ran, remove ${building} and run again`,
       );
-      for (const [key, value] of Object.entries(metadata))
-        insertMetadata.run(key, JSON.stringify(value));
-      const insertScenario = database.prepare(
-        "INSERT INTO scenarios (scenario_id, content_hash, file, source_json) VALUES (?, ?, ?, ?)",
-      );
-      for (const scenario of scenarios) {
-        insertScenario.run(scenario.spec.id, scenario.contentHash, scenario.file, scenario.source);
-      }
-    })();
-    insertPlan(database, plans);
-    database.pragma("wal_checkpoint(TRUNCATE)");
-    database.close();
+    }
     renameSync(building, directory);
     return RunStore.open(directory);
   }
@@ -81,10 +77,24 @@ export class RunStore {
     const file = join(directory, DATABASE_FILE);
     if (!existsSync(file))
       throw new Error(`${directory} is not a run directory (no ${DATABASE_FILE})`);
+    // An empty or damaged file is refused before anything could write to it.
+    openReadOnly(file).close();
     const database = openDatabase(file);
     // Tables added since a run was made (all CREATE ... IF NOT EXISTS) appear on first open.
     database.exec(STORE_SCHEMA);
     return new RunStore(directory, database);
+  }
+
+  /**
+   * Opens a run for reading only (ls, report, export, validate-judge, the viewer): no schema
+   * statement runs and nothing is written, so runs on read-only media can be read, and an empty or
+   * damaged database is reported (UnreadableRunError, naming the file) and left as it is.
+   */
+  static openForReading(directory: string): RunStore {
+    const file = join(directory, DATABASE_FILE);
+    if (!existsSync(file))
+      throw new Error(`${directory} is not a run directory (no ${DATABASE_FILE})`);
+    return new RunStore(directory, openReadOnly(file));
   }
 
   metadata(): RunMetadata {
@@ -154,7 +164,38 @@ export class RunStore {
   close(): void {
     this.releaseLock?.();
     this.releaseLock = undefined;
-    this.database.close();
+    if (this.database.readonly) this.database.close();
+    else closeDatabase(this.database);
+  }
+}
+
+/** Writes a new run's database, whole, under its temporary name. */
+function buildRun(
+  building: string,
+  metadata: RunMetadata,
+  scenarios: readonly LoadedScenario[],
+  plans: readonly TrialIdentity[],
+): void {
+  mkdirSync(building, { recursive: true });
+  const database = openDatabase(join(building, DATABASE_FILE));
+  try {
+    database.exec(STORE_SCHEMA);
+    database.transaction(() => {
+      const insertMetadata = database.prepare(
+        "INSERT INTO run_metadata (key, value) VALUES (?, ?)",
+      );
+      for (const [key, value] of Object.entries(metadata))
+        insertMetadata.run(key, JSON.stringify(value));
+      const insertScenario = database.prepare(
+        "INSERT INTO scenarios (scenario_id, content_hash, file, source_json) VALUES (?, ?, ?, ?)",
+      );
+      for (const scenario of scenarios) {
+        insertScenario.run(scenario.spec.id, scenario.contentHash, scenario.file, scenario.source);
+      }
+    })();
+    insertPlan(database, plans);
+  } finally {
+    closeDatabase(database);
   }
 }
 
@@ -177,6 +218,86 @@ function insertPlan(database: Database.Database, plans: readonly TrialIdentity[]
       );
     });
   })();
+}
+
+/**
+ * A writer leaves the database in rollback-journal mode when it closes, so it can be read where no
+ * write-ahead log can be made (a read-only mount). Another connection still open keeps it in WAL.
+ */
+function closeDatabase(database: Database.Database): void {
+  try {
+    database.pragma("wal_checkpoint(TRUNCATE)");
+    database.pragma("journal_mode = DELETE");
+  } catch {
+    // Busy (a reader is open, a full disk): the log stays and is replayed on the next open.
+  }
+  database.close();
+}
+
+function openReadOnly(file: string): Database.Database {
+  const unreadable = (problem: string) =>
+    new UnreadableRunError(
+      `${file}: not a readable run database (${problem}); it was left as it is`,
+    );
+  if (statSync(file).size === 0) throw unreadable("the file is empty");
+  let database: Database.Database;
+  try {
+    database = new Database(file, { readonly: true, fileMustExist: true });
+    database.prepare("SELECT COUNT(*) FROM sqlite_master").get();
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    // A run written in WAL mode on media that cannot hold the log: read it from memory.
+    if (code !== "SQLITE_CANTOPEN") throw unreadable((error as Error).message);
+    database = openInMemory(file, unreadable);
+  }
+  try {
+    database.pragma("foreign_keys = ON");
+    addMissingTablesForReading(database);
+  } catch (error) {
+    database.close();
+    throw unreadable((error as Error).message);
+  }
+  return database;
+}
+
+function openInMemory(file: string, unreadable: (problem: string) => Error): Database.Database {
+  const bytes = readFileSync(file);
+  // Bytes 18 and 19 say WAL (2) or rollback journal (1); memory holds no log.
+  if (bytes.length > 19) bytes[18] = bytes[19] = 1;
+  try {
+    const database = new Database(bytes);
+    database.prepare("SELECT COUNT(*) FROM sqlite_master").get();
+    return database;
+  } catch (error) {
+    throw unreadable((error as Error).message);
+  }
+}
+
+/**
+ * A run made before a table was added lacks it; a reader sees it empty, as a temporary table,
+ * instead of adding it to the file (the writer's open adds it for good).
+ */
+function addMissingTablesForReading(database: Database.Database): void {
+  const present = new Set(
+    (
+      database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{
+        name: string;
+      }>
+    ).map((row) => row.name),
+  );
+  if (!present.has("run_metadata") || !present.has("trials"))
+    throw new Error("it has no run_metadata or trials table");
+  for (const statement of STORE_SCHEMA.split(";")) {
+    const table = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(statement)?.[1];
+    if (table && !present.has(table)) {
+      const temporary = statement
+        .replace(/--.*$/gm, "")
+        .replace("CREATE TABLE", "CREATE TEMP TABLE")
+        .replace(/,\s*FOREIGN KEY[^\n]*\n/g, "\n")
+        .replace(/ REFERENCES \w+\([^)]*\)/g, "");
+      database.exec(temporary);
+    }
+  }
 }
 
 function openDatabase(file: string): Database.Database {

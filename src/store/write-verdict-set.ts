@@ -85,3 +85,34 @@ export function verdictSetJudges(database: Database.Database, verdictSet: string
       .all(verdictSet) as Array<{ judge: string }>
   ).map((row) => row.judge);
 }
+
+/** Trials that have verdicts in a verdict set (a set being finished skips them). */
+export function trialsInVerdictSet(database: Database.Database, verdictSet: string): Set<string> {
+  const rows = database
+    .prepare("SELECT DISTINCT trial_id AS trialId FROM outcomes WHERE verdict_set = ?")
+    .all(verdictSet) as Array<{ trialId: string }>;
+  return new Set(rows.map((row) => row.trialId));
+}
+
+/** How many of the run's judged trials a verdict set covers; a set cut short is partial. */
+export interface VerdictSetCoverage {
+  verdict_set: string;
+  /** Trials with verdicts in this set. */
+  trials: number;
+  /** Trials with verdicts in the run's own set: what a whole set covers. */
+  of: number;
+  complete: boolean;
+}
+
+export function verdictSetCoverage(
+  database: Database.Database,
+  verdictSet: string,
+  runVerdictSet = "run",
+): VerdictSetCoverage {
+  const count = database.prepare(
+    "SELECT COUNT(DISTINCT trial_id) AS n FROM outcomes WHERE verdict_set = ?",
+  );
+  const trials = (count.get(verdictSet) as { n: number }).n;
+  const of = (count.get(runVerdictSet) as { n: number }).n;
+  return { verdict_set: verdictSet, trials, of, complete: trials >= of };
+}

@@ -1,11 +1,11 @@
-import { existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { analyzeRun, type PAdjustment, type RunAnalysis } from "../report/analyze-run.ts";
 import { type Figures, renderFigures } from "../report/charts/figures.ts";
 import { runDirectories } from "../store/find-runs.ts";
 import { LabelQueue } from "../store/label-queue.ts";
 import { type RunFacets, runFacets } from "../store/run-facets.ts";
-import { DATABASE_FILE, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
+import { DATABASE_FILE, PARTIAL_SUFFIX, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
 import { BlindTokens } from "./blind-tokens.ts";
 import { summarizeRun } from "./run-summary.ts";
@@ -56,6 +56,7 @@ export class RunCatalog {
     const directory = resolve(this.runsDir, runId);
     const known =
       RUN_ID.test(runId) &&
+      !runId.endsWith(PARTIAL_SUFFIX) &&
       dirname(directory) === resolve(this.runsDir) &&
       existsSync(join(directory, DATABASE_FILE));
     const open = this.stores.get(runId);
@@ -65,7 +66,7 @@ export class RunCatalog {
       throw new ViewerRequestError(404, `no run "${runId}" in ${resolve(this.runsDir)}`);
     }
     if (open) return open;
-    const store = RunStore.open(directory);
+    const store = openForViewing(directory);
     store.tuneForAnalysis();
     this.stores.set(runId, store);
     return store;
@@ -143,6 +144,28 @@ export class RunCatalog {
     const value = compute();
     this.computed.set(key, { stamp, value });
     return value;
+  }
+}
+
+/**
+ * Read-only first: an empty or damaged database is refused and left as it is, and a run on
+ * read-only media is read as it is. Browser labelling writes labels through the same store, so a
+ * run whose directory can be written is then opened for writing.
+ */
+function openForViewing(directory: string): RunStore {
+  const reader = RunStore.openForReading(directory);
+  if (!canWrite(directory)) return reader;
+  reader.close();
+  return RunStore.open(directory);
+}
+
+function canWrite(directory: string): boolean {
+  try {
+    accessSync(directory, constants.W_OK);
+    accessSync(join(directory, DATABASE_FILE), constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
