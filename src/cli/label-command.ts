@@ -54,13 +54,32 @@ export function readLabelFile(
   labeller: string,
 ): HumanLabel[] {
   let records: Array<Record<string, string>>;
+  const text = readLabelText(file);
   try {
-    records = parse(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true });
+    records = parse(text, {
+      bom: true,
+      columns: checkedHeader(file),
+      skip_empty_lines: true,
+      trim: true,
+    });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(`is not a readable CSV (${(error as Error).message})`, { file });
   }
+  if (records.length === 0) throw new InputError("has no label rows", { file });
+  // A turn labelled twice by one labeller would keep only one row: refuse rather than miscount.
+  const firstRow = new Map<string, number>();
   return records.map((record, index) => {
     const field = (name: string) => `row ${index + 2}.${name}`;
+    const key = `${record.trial_id}#${record.turn}`;
+    const earlier = firstRow.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `labels trial ${record.trial_id} turn ${record.turn} again (first at row ${earlier}); one row per turn`,
+        { file, field: field("trial_id") },
+      );
+    }
+    firstRow.set(key, index + 2);
     const turnIndex = Number(record.turn);
     if (!record.trial_id || !Number.isInteger(turnIndex))
       throw new InputError("needs trial_id and a whole-number turn", {
@@ -81,6 +100,43 @@ export function readLabelFile(
       consistency: oneOfOrEmpty(record.consistency, CONSISTENCY_LABELS, file, field("consistency")),
     };
   });
+}
+
+/** The file as UTF-8 text, or an InputError: a binary file is not a CSV with no rows. */
+function readLabelText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === "ENOENT" ? "no such file" : `cannot be read (${code})`, {
+      file,
+      field: "--import",
+    });
+  }
+  if (bytes.includes(0)) throw new InputError("is a binary file, expected a CSV", { file });
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError("is not UTF-8 text, expected a CSV", { file });
+  }
+}
+
+const LABEL_COLUMNS = ["trial_id", "turn", "undesired", "consistency"];
+
+/** The header must name trial_id and turn (other columns are ignored). */
+function checkedHeader(file: string) {
+  return (header: string[]): string[] => {
+    for (const needed of ["trial_id", "turn"]) {
+      if (!header.includes(needed)) {
+        throw new InputError(
+          `the header has no ${needed} column; expected ${LABEL_COLUMNS.join(",")}`,
+          { file },
+        );
+      }
+    }
+    return header;
+  };
 }
 
 function oneOfOrEmpty<Value extends string>(

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { Semaphore } from "../providers/middleware/adaptive-concurrency.ts";
 import { DEFAULT_CACHE_DIR } from "../providers/middleware/with-response-cache.ts";
@@ -6,7 +5,7 @@ import type { ModelEnvironment } from "../providers/model-environment.ts";
 import { createParticipants, type Participants } from "../runner/create-participants.ts";
 import { applyOverrides, type ExperimentOverrides } from "../spec/apply-overrides.ts";
 import { type LoadedExperiment, loadExperiment } from "../spec/load-experiment.ts";
-import { collect, wholeNumber } from "./options.ts";
+import { baseUrl, collect, concurrencyLimit, loadDotEnv, wholeNumber } from "./options.ts";
 
 export interface ExperimentOptions {
   subject?: string[];
@@ -27,6 +26,7 @@ export interface ExperimentOptions {
 export function prepareExperiment(
   file: string,
   options: ExperimentOptions,
+  purpose: "run" | "plan" = "run",
 ): { experiment: LoadedExperiment; participants: Participants } {
   const overrides: ExperimentOverrides = {
     ...(options.subject ? { subjects: options.subject } : {}),
@@ -43,11 +43,11 @@ export function prepareExperiment(
     ...(options.judge ? { judges: "--judge" } : {}),
     ...(options.pressurer ? { pressurer: "--pressurer" } : {}),
   };
-  const participants = createParticipants(
-    experiment,
-    overridden,
-    modelEnvironment(experiment, options),
-  );
+  const environment =
+    purpose === "plan"
+      ? { ...modelEnvironment(experiment, options), planning: true, cacheDir: null }
+      : modelEnvironment(experiment, options);
+  const participants = createParticipants(experiment, overridden, environment);
   return { experiment, participants };
 }
 
@@ -56,7 +56,7 @@ export function modelEnvironment(
   experiment: LoadedExperiment,
   options: ExperimentOptions,
 ): ModelEnvironment {
-  if (existsSync(".env")) process.loadEnvFile(".env");
+  loadDotEnv();
   return {
     env: process.env,
     settings: experiment.spec.models,
@@ -89,11 +89,12 @@ export function addExperimentOptions<T extends Command>(command: T): T {
     .option(
       "--base-url <url>",
       "server for openai, openai-compatible and ollama models without a base_url of their own",
+      baseUrl,
     )
     .option(
       "--max-concurrency <n>",
       "model calls in flight at once, across all providers",
-      wholeNumber,
+      concurrencyLimit,
     )
     .option("--no-cache", "neither read nor write the response cache")
     .option(

@@ -12,6 +12,8 @@ import {
 } from "../runner/expand-trials.ts";
 import { planSampleSize } from "../runner/plan-sample-size.ts";
 import { previewTrial } from "../runner/preview-trial.ts";
+import { checkTrialCount } from "../spec/count-trials.ts";
+import { factorCombinations } from "../spec/factor-combinations.ts";
 import { InputError } from "../spec/input-error.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import { priorInconclusiveFraction } from "../store/prior-inconclusive.ts";
@@ -72,9 +74,9 @@ export function registerPlanCommand(program: Command): void {
       0,
     )
     .action(async (file: string, options: PlanOptions) => {
-      const { experiment, participants } = prepareExperiment(file, options);
-      const plans = expandTrials(experiment);
+      const { experiment, participants } = prepareExperiment(file, options, "plan");
       if (options.showPrompts) {
+        const plans = expandTrials(experiment);
         const plan = plans[options.trial ?? 0];
         if (!plan)
           throw new InputError(`the plan has ${plans.length} trials`, { field: "--trial" });
@@ -88,22 +90,19 @@ export function registerPlanCommand(program: Command): void {
         );
         return;
       }
-      const summary = await summarizePlan(experiment, plans, participants);
+      const summary = await summarizePlan(experiment, participants);
       process.stdout.write(
         options.json ? `${JSON.stringify(summary, null, 2)}\n` : describePlan(summary),
       );
     });
 }
 
-export async function summarizePlan(
-  experiment: LoadedExperiment,
-  plans: readonly TrialPlan[],
-  participants: Participants,
-) {
+/** Counts trials and calls per scenario from its cells and arms, without expanding the plan. */
+export async function summarizePlan(experiment: LoadedExperiment, participants: Participants) {
   const usage = await estimateUsage(experiment);
   const cost = estimateCost(usage, experiment.spec.subjects, participants);
   const modelJudges = participants.judges.filter((judge) => judge.usesModel).length;
-  const rows = countByScenario(experiment, plans);
+  const rows = countByScenario(experiment);
   const judgedTurns = rows.reduce((sum, row) => sum + row.judged_turns, 0);
   return {
     experiment: experiment.spec.id,
@@ -112,7 +111,7 @@ export async function summarizePlan(
     judges: ["checks", ...experiment.spec.judges],
     arms: experiment.spec.arms,
     samples: experiment.spec.samples,
-    trials: plans.length,
+    trials: rows.reduce((sum, row) => sum + row.trials, 0),
     subject_calls: rows.reduce((sum, row) => sum + row.subject_calls, 0),
     judge_calls: judgedTurns * modelJudges,
     pressurer_calls: rows.reduce((sum, row) => sum + row.pressurer_calls, 0),
@@ -137,31 +136,38 @@ interface ScenarioCounts {
   pressurer_calls: number;
 }
 
-function countByScenario(
-  experiment: LoadedExperiment,
-  plans: readonly TrialPlan[],
-): ScenarioCounts[] {
-  const scenarios = new Map(
-    experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
-  );
-  const counts = new Map<string, ScenarioCounts>();
-  for (const plan of plans) {
-    const scenario = scenarios.get(plan.scenarioId);
-    if (!scenario) continue;
-    const entry = counts.get(plan.scenarioId) ?? {
-      scenario: plan.scenarioId,
+function countByScenario(experiment: LoadedExperiment): ScenarioCounts[] {
+  const { spec, design } = experiment;
+  const perCell = spec.samples * spec.subjects.length;
+  return experiment.scenarios.map((scenario) => {
+    const scenarioId = scenario.loaded.spec.id;
+    const entry = {
+      scenario: scenarioId,
       trials: 0,
       subject_calls: 0,
       judged_turns: 0,
       pressurer_calls: 0,
     };
-    entry.trials += 1;
-    entry.subject_calls += subjectCallsPerTrial(scenario, plan, experiment.design);
-    entry.judged_turns += judgedTurnsPerTrial(scenario, plan, experiment.design);
-    entry.pressurer_calls += pressurerCallsPerTrial(scenario, plan);
-    counts.set(plan.scenarioId, entry);
-  }
-  return [...counts.values()];
+    for (const levels of factorCombinations(scenario.loaded.spec, scenario.levels)) {
+      for (const arm of spec.arms) {
+        // One representative trial per cell and arm: the counts do not depend on the sample.
+        const plan: TrialPlan = {
+          trialId: "",
+          subject: "",
+          scenarioId,
+          levels,
+          arm,
+          sample: 0,
+          seed: 0,
+        };
+        entry.trials += perCell;
+        entry.subject_calls += perCell * subjectCallsPerTrial(scenario, plan, design);
+        entry.judged_turns += perCell * judgedTurnsPerTrial(scenario, plan, design);
+        entry.pressurer_calls += perCell * pressurerCallsPerTrial(scenario, plan);
+      }
+    }
+    return entry;
+  });
 }
 
 function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): string {
@@ -238,7 +244,8 @@ async function describeSampleSize(
     throw new InputError((error as Error).message, { field: "--detect" });
   }
   const sized = { ...experiment, spec: { ...experiment.spec, samples: answer.samples } };
-  const summary = await summarizePlan(sized, expandTrials(sized), participants);
+  checkTrialCount(sized, { field: "--detect" });
+  const summary = await summarizePlan(sized, participants);
   const result = {
     detect: options.detect,
     power: options.power,

@@ -4,7 +4,7 @@ import { resumeRun } from "../runner/run-experiment.ts";
 import { loadRunExperiment } from "../store/load-run-experiment.ts";
 import { modelEnvironment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
-import { DEFAULT_RUNS_DIR, wholeNumber } from "./options.ts";
+import { baseUrl, concurrencyLimit, DEFAULT_RUNS_DIR } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
 import {
   dollars,
@@ -34,8 +34,12 @@ export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder
     .argument("<run>", "run id or run directory")
     .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
     .option("--retry-errors", "also run again the trials that ended in error")
-    .option("--base-url <url>", "server for openai-style models without a base_url of their own")
-    .option("--max-concurrency <n>", "model calls in flight at once", wholeNumber)
+    .option(
+      "--base-url <url>",
+      "server for openai-style models without a base_url of their own",
+      baseUrl,
+    )
+    .option("--max-concurrency <n>", "model calls in flight at once", concurrencyLimit)
     .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", dollars)
     .option("--no-cache", "neither read nor write the response cache")
     .option("--cache-dir <dir>", "response cache directory")

@@ -1,4 +1,5 @@
 import type { MeasurementDesign } from "../spec/measurement-design.ts";
+import { compilePattern } from "../spec/safe-pattern.ts";
 import type { CheckSpec } from "../spec/scenario.ts";
 import type { UndesiredLabel, Verdict } from "../spec/verdict.ts";
 import { CHECKS_JUDGE } from "./combine-verdicts.ts";
@@ -50,15 +51,16 @@ interface CheckResult {
 export function runCheck(check: CheckSpec, turn: JudgedTurn): CheckResult {
   const target = check.target === "text" ? turn.text : turn[check.target];
   const decisive = check.decisive;
-  if (check.applies_if && !new RegExp(check.applies_if, check.flags).test(target)) {
+  // Linear-time matching: a scenario's pattern cannot freeze the process (see safe-pattern.ts).
+  if (check.applies_if && !compilePattern(check.applies_if, check.flags).test(target)) {
     return {
       label: "inconclusive",
       decisive,
       note: `${check.id}: does not apply (no match for applies_if)`,
     };
   }
-  const match = new RegExp(check.undesired_if, check.flags).exec(target);
-  if (match) return { label: "yes", decisive, quote: match[0], note: `${check.id}: matched` };
+  const quote = compilePattern(check.undesired_if, check.flags).firstMatch(target);
+  if (quote !== null) return { label: "yes", decisive, quote, note: `${check.id}: matched` };
   return {
     label: "no",
     decisive,

@@ -1,3 +1,4 @@
+import { compilePattern } from "../spec/safe-pattern.ts";
 import type { ConsistencyLabel, UndesiredLabel, Verdict } from "../spec/verdict.ts";
 import { inconclusiveVerdict, type Judge, type JudgeInput } from "./judge.ts";
 
@@ -52,8 +53,9 @@ function scoreText(text: string, cues: CueLists): { score: number; quotes: strin
 
 function matches(text: string, patterns: readonly string[]): string[] {
   return patterns.flatMap((pattern) => {
-    const match = new RegExp(pattern, "i").exec(text);
-    return match ? [match[0]] : [];
+    // Linear-time matching: a scenario's cue cannot freeze the process (see safe-pattern.ts).
+    const quote = compilePattern(pattern, "i").firstMatch(text);
+    return quote === null ? [] : [quote];
   });
 }
 

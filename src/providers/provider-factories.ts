@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../spec/language-model.ts";
 import type { ProviderModel } from "./create-language-model.ts";
+import { checkGgufFile } from "./gguf/check-gguf-file.ts";
 import type { ModelEnvironment } from "./model-environment.ts";
 import type { OpenAIChatFlavour } from "./openai/openai-chat-language-model.ts";
 
@@ -28,7 +29,8 @@ const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
 
 /**
  * OpenAI's API, an Ollama server, or any server that speaks chat completions. The base URL comes
- * from the experiment's models: settings, then --base-url, then the environment.
+ * from the experiment's models: settings, then --base-url, then the environment. The key follows
+ * `keyFor`: a provider's key goes to that provider's servers only.
  */
 export function openAIStyleModel(flavour: OpenAIChatFlavour) {
   return (
@@ -38,15 +40,23 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
     location: InputLocation,
   ): ProviderModel => {
     const settings = environment.settings[spec];
-    const baseURL =
-      settings?.base_url ?? environment.baseURL ?? defaultBaseURL(flavour, environment);
+    const fromFile = settings?.base_url;
+    const baseURL = fromFile ?? environment.baseURL ?? defaultBaseURL(flavour, environment);
+    if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL ?? spec };
     if (!baseURL) {
       throw new InputError(
         `${spec} needs a server: set models."${spec}".base_url in the experiment or pass --base-url`,
         location,
       );
     }
-    const apiKey = apiKeyFor(flavour, environment, spec, location);
+    const apiKey =
+      flavour === "ollama" && !settings?.api_key_env
+        ? "ollama"
+        : keyFor(spec, environment, {
+            variable: flavour === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY",
+            required: flavour === "openai",
+            baseURLFromFile: fromFile,
+          });
     const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
     const load = async () => {
       const { createOpenAIChatLanguageModel } = await import(
@@ -55,7 +65,7 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
       return createOpenAIChatLanguageModel({
         spec,
         model,
-        apiKey,
+        apiKey: apiKey ?? "none",
         baseURL,
         timeoutMs,
         stream: settings?.stream,
@@ -69,44 +79,78 @@ function defaultBaseURL(
   flavour: OpenAIChatFlavour,
   environment: ModelEnvironment,
 ): string | undefined {
-  if (flavour === "openai") return environment.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL;
-  if (flavour === "ollama") return environment.env.OLLAMA_BASE_URL ?? OLLAMA_DEFAULT_BASE_URL;
+  if (flavour === "openai") return environment.env.OPENAI_BASE_URL || OPENAI_DEFAULT_BASE_URL;
+  if (flavour === "ollama") return environment.env.OLLAMA_BASE_URL || OLLAMA_DEFAULT_BASE_URL;
   return undefined;
 }
 
-function apiKeyFor(
-  flavour: OpenAIChatFlavour,
-  environment: ModelEnvironment,
+/**
+ * The key a model may send, and only to its own server. `models.SPEC.api_key_env` names the
+ * variable outright. Otherwise the provider's own variable (OPENAI_API_KEY for `openai:`,
+ * ANTHROPIC_API_KEY for `anthropic:`, OPENAI_COMPATIBLE_API_KEY for `openai-compatible:`) is used,
+ * except that a provider's key never follows a base_url written in the experiment file (it may
+ * come from someone else): there, only api_key_env sends one. The provider's default host, its
+ * *_BASE_URL variable and --base-url are the user's own choices and get the key.
+ */
+function keyFor(
   spec: string,
-  location: InputLocation,
-): string {
-  if (flavour === "ollama") return "ollama";
-  if (flavour === "openai-compatible")
-    return environment.env.OPENAI_COMPATIBLE_API_KEY ?? environment.env.OPENAI_API_KEY ?? "none";
-  const key = environment.env.OPENAI_API_KEY;
-  if (!key)
+  environment: ModelEnvironment,
+  rule: { variable: string; required: boolean; baseURLFromFile: string | undefined },
+): string | undefined {
+  const named = environment.settings[spec]?.api_key_env;
+  if (named) {
+    const key = environment.env[named];
+    if (!key)
+      throw new InputError(
+        `${spec} needs ${named} (its models."${spec}".api_key_env) in the environment or a .env file`,
+      );
+    return key;
+  }
+  if (rule.baseURLFromFile !== undefined && rule.required) {
     throw new InputError(
-      `${spec} needs OPENAI_API_KEY in the environment or a .env file`,
-      location,
+      `${spec} has its base_url (${hostOf(rule.baseURLFromFile)}) from the experiment file, and ${rule.variable} is not sent to a server named there; set models."${spec}".api_key_env to the variable whose key that server should get`,
     );
-  return key;
+  }
+  const key = environment.env[rule.variable];
+  if (!key && rule.required)
+    throw new InputError(`${spec} needs ${rule.variable} in the environment or a .env file`);
+  return key || undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "an unparsable URL";
+  }
+}
+
+/** What `plan` gets: a model that counts and prices, never calls, and needs no key or server. */
+function plannedModel(spec: string): LanguageModel {
+  return {
+    spec,
+    simulated: false,
+    generate(): Promise<GenerateResult> {
+      return Promise.reject(new Error(`${spec} was made for planning and cannot be called`));
+    },
+  };
 }
 
 export function anthropicModel(
   spec: string,
   model: string,
   environment: ModelEnvironment,
-  location: InputLocation,
+  _location: InputLocation,
 ): ProviderModel {
   const settings = environment.settings[spec];
-  const key = environment.env.ANTHROPIC_API_KEY;
-  if (!key)
-    throw new InputError(
-      `${spec} needs ANTHROPIC_API_KEY in the environment or a .env file`,
-      location,
-    );
   const baseURL =
-    settings?.base_url ?? environment.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL;
+    settings?.base_url ?? (environment.env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL);
+  if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL };
+  const key = keyFor(spec, environment, {
+    variable: "ANTHROPIC_API_KEY",
+    required: true,
+    baseURLFromFile: settings?.base_url,
+  }) as string;
   const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
   const load = async () => {
     const { createAnthropicLanguageModel } = await import(
@@ -127,6 +171,7 @@ export function ggufModel(
   const absolutePath = resolve(path);
   if (!existsSync(absolutePath))
     throw new InputError(`GGUF model file not found: ${absolutePath}`, location);
+  checkGgufFile(absolutePath, location);
   const contextSize = environment.settings[spec]?.context_size;
   const load = async () => {
     const { createGgufLanguageModel } = await import("./gguf/gguf-language-model.ts");

@@ -1,3 +1,6 @@
+import type { z } from "zod";
+import { checkTrialCount } from "./count-trials.ts";
+import { experimentSchema } from "./experiment.ts";
 import { InputError } from "./input-error.ts";
 import type { LoadedExperiment } from "./load-experiment.ts";
 
@@ -20,16 +23,29 @@ export function applyOverrides(
   if (overrides.subjects?.length) spec.subjects = distinct(overrides.subjects, "--subject");
   if (overrides.judges?.length) spec.judges = distinct(overrides.judges, "--judge");
   if (overrides.pressurer !== undefined) spec.pressurer = overrides.pressurer;
+  // Flags pass the same schema checks as the file's fields, caps included.
   if (overrides.samples !== undefined)
-    spec.samples = positiveInteger(overrides.samples, "--samples");
-  if (overrides.seed !== undefined) spec.seed = nonNegativeInteger(overrides.seed, "--seed");
-  if (overrides.maxTokens !== undefined)
-    spec.max_tokens = positiveInteger(overrides.maxTokens, "--max-tokens");
+    spec.samples = checkedFlag(experimentSchema.shape.samples, overrides.samples, "--samples");
+  if (overrides.seed !== undefined)
+    spec.seed = checkedFlag(experimentSchema.shape.seed, overrides.seed, "--seed");
+  if (overrides.maxTokens !== undefined) {
+    spec.max_tokens = checkedFlag(
+      experimentSchema.shape.max_tokens,
+      overrides.maxTokens,
+      "--max-tokens",
+    );
+  }
   const scenarios = selectScenarios(experiment, overrides.scenarios ?? []);
   spec.scenarios = spec.scenarios.filter((entry) =>
     scenarios.some(
       (scenario) => scenario.loaded.spec.id === (typeof entry === "string" ? entry : entry.id),
     ),
+  );
+  checkTrialCount(
+    { spec, scenarios },
+    overrides.samples !== undefined
+      ? { field: "--samples" }
+      : { file: experiment.file, field: "samples" },
   );
   return { ...experiment, spec, scenarios };
 }
@@ -53,15 +69,10 @@ function distinct(values: readonly string[], field: string): string[] {
   return [...values];
 }
 
-function positiveInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1)
-    throw new InputError("expected a whole number of at least 1", { field });
-  return value;
-}
-
-function nonNegativeInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) {
-    throw new InputError("expected a whole number from 0 to 2147483647", { field });
-  }
-  return value;
+/** A flag's value checked by the experiment file's own field schema; the message names the flag. */
+function checkedFlag(schema: z.ZodType<number>, value: number, field: string): number {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const message = result.error.issues[0]?.message ?? "is not allowed";
+  throw new InputError(`${value} is not allowed: ${message}`, { field });
 }

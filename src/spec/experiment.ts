@@ -73,7 +73,19 @@ const price = z.strictObject({
 
 /** Per-model settings: where the server is, what it costs, how hard to push it. Never keys. */
 export const modelSettingsSchema = z.strictObject({
-  base_url: z.string().url().optional().describe("For openai-compatible, ollama or a proxy."),
+  base_url: z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    .max(2000)
+    .optional()
+    .describe("For openai-compatible, ollama or a proxy."),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .max(200)
+    .optional()
+    .describe(
+      "The environment variable whose key is sent to this model's server, and to no other (needed for a key to reach a base_url set here).",
+    ),
   price: price.optional().describe("Overrides the bundled price table."),
   max_concurrency: z.number().int().min(1).max(1024).optional(),
   timeout_seconds: z.number().gt(0).max(3600).optional(),

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { checkTrialCount } from "./count-trials.ts";
 import {
   type Arm,
   type ExperimentSpec,
@@ -53,6 +54,7 @@ export function loadExperiment(file: string): LoadedExperiment {
     "scenarios",
     file,
   );
+  checkTrialCount({ spec, scenarios }, { file, field: "samples" });
   return {
     spec,
     file,
@@ -108,8 +110,8 @@ function resolveScenario(
   file: string,
 ): ExperimentScenario {
   const id = typeof entry === "string" ? entry : entry.id;
-  const loaded = loadScenarioNamedIn(join(scenarioDir, `${id}.yaml`), file, `scenarios[${index}]`);
-  assertScenarioId(loaded, id);
+  const field = `scenarios[${index}]`;
+  const loaded = loadScenarioNamedIn(join(scenarioDir, `${id}.yaml`), file, field);
   return configureScenario(loaded, entry, index, arms, file);
 }
 
@@ -172,7 +174,7 @@ function withExtraFollowups(
   });
   const spec: ScenarioSpec = { ...loaded.spec, steps: [...loaded.spec.steps, ...appended] };
   try {
-    validateScenario(spec, file);
+    validateScenario(spec, file, { storedCopy: loaded.storedCopy === true });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const step = /^steps\[(\d+)\](.*)$/.exec(error.field ?? "");
@@ -189,7 +191,21 @@ function loadScenarioNamedIn(scenarioFile: string, file: string, field: string):
   if (!existsSync(scenarioFile)) {
     throw new InputError(`unknown scenario: there is no ${scenarioFile}`, { file, field });
   }
-  return loadScenario(scenarioFile);
+  const id = basename(scenarioFile, ".yaml");
+  try {
+    const loaded = loadScenario(scenarioFile);
+    assertScenarioId(loaded, id);
+    return loaded;
+  } catch (error) {
+    if (!(error instanceof InputError) || error.file !== scenarioFile) throw error;
+    // The problem is in the scenario's file; say too which entry of the experiment names it.
+    const [firstLine, ...others] = error.problem.split("\n");
+    const named = ` (scenario "${id}", named by ${file} at ${field})`;
+    throw new InputError([`${firstLine}${named}`, ...others].join("\n"), {
+      file: error.file,
+      field: error.field,
+    });
+  }
 }
 
 function chooseLevels(

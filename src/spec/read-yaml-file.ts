@@ -32,12 +32,34 @@ function readTextFile(file: string): string {
     throw new InputError(`is ${stats.size} bytes; the limit is ${YAML_LIMITS.maxBytes}`, { file });
   }
   const bytes = readFileSync(file);
+  if (looksLikeUtf16(bytes)) throw new InputError("is UTF-16 text; save it as UTF-8", { file });
   if (bytes.includes(0)) throw new InputError("is a binary file, expected YAML text", { file });
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new InputError("is not UTF-8 text, expected YAML", { file });
   }
+}
+
+/**
+ * UTF-16 (what some Windows editors save): a byte-order mark, or text whose every other byte is
+ * zero in the first few hundred bytes (ASCII written as UTF-16 without a mark).
+ */
+function looksLikeUtf16(bytes: Buffer): boolean {
+  if (bytes.length < 2) return false;
+  const [first, second] = [bytes[0], bytes[1]];
+  if ((first === 0xff && second === 0xfe) || (first === 0xfe && second === 0xff)) return true;
+  const sample = bytes.subarray(0, Math.min(bytes.length - (bytes.length % 2), 512));
+  if (sample.length < 4) return false;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let index = 0; index < sample.length; index++) {
+    if (sample[index] !== 0) continue;
+    if (index % 2 === 0) evenZeros += 1;
+    else oddZeros += 1;
+  }
+  const half = sample.length / 2;
+  return (evenZeros >= half * 0.9 && oddZeros === 0) || (oddZeros >= half * 0.9 && evenZeros === 0);
 }
 
 function statOrThrow(file: string) {
@@ -66,6 +88,20 @@ function parseYaml(text: string, file: string) {
     // prettyErrors appends the position to the message; it is already in `where`.
     const problem = firstLine(firstError.message).replace(/ at line \d+, column \d+:?$/, "");
     throw new InputError(`is not valid YAML${where}: ${problem}`, { file });
+  }
+  // An unknown tag (`!custom`, `!!js/function`) would otherwise be read silently as a string.
+  const unknownTag = document.warnings.find((warning) => warning.code === "TAG_RESOLVE_FAILED");
+  if (unknownTag) {
+    const line = unknownTag.linePos?.[0];
+    const where = line ? ` at line ${line.line}, column ${line.col}` : "";
+    const tag = (/Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1] ?? "?").replace(
+      "tag:yaml.org,2002:",
+      "!!",
+    );
+    throw new InputError(
+      `uses the YAML tag ${tag}${where}, which candor does not read: remove the tag (plain YAML only)`,
+      { file },
+    );
   }
   if (nestingDepth(document.contents) > YAML_LIMITS.maxDepth) {
     throw new InputError(`nests deeper than ${YAML_LIMITS.maxDepth} levels`, { file });

@@ -1,14 +1,20 @@
 import { followupCount } from "./expand-followups.ts";
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
+import { compilePattern, PatternError, type PatternOptions } from "./safe-pattern.ts";
 import type { ScenarioSpec, StepSpec } from "./scenario.ts";
-import { renderTemplate, TemplateExpansionError, templateVariableNames } from "./template.ts";
+import {
+  MAX_RENDERED_LENGTH,
+  renderTemplate,
+  TemplateExpansionError,
+  templateVariableNames,
+} from "./template.ts";
 
 /** Checks what the schema alone cannot: structure, references, patterns and template variables. */
 export function validateScenario(
   scenario: ScenarioSpec,
   file: string,
-  options: { requireNeutral?: boolean } = {},
+  options: { requireNeutral?: boolean; storedCopy?: boolean } = {},
 ): void {
   const fail = (field: string, message: string): never => {
     throw new InputError(message, { file, field });
@@ -19,9 +25,10 @@ export function validateScenario(
   checkStepIds(scenario.steps, fail);
   checkWhenConditions(scenario, fail);
   checkFactorBaselines(scenario, fail);
-  checkPatterns(scenario, fail);
+  const patternOptions = { storedCopy: options.storedCopy === true };
+  checkPatterns(scenario, patternOptions, fail);
   checkFactorCombinations(scenario, fail);
-  checkTemplateVariables(scenario, fail);
+  checkTemplateVariables(scenario, patternOptions, fail);
 }
 
 type Fail = (field: string, message: string) => never;
@@ -134,12 +141,13 @@ function checkWhenConditions(scenario: ScenarioSpec, fail: Fail): void {
   });
 }
 
-function checkPatterns(scenario: ScenarioSpec, fail: Fail): void {
+function checkPatterns(scenario: ScenarioSpec, options: PatternOptions, fail: Fail): void {
   const tryCompile = (field: string, pattern: string, flags: string) => {
     try {
-      new RegExp(pattern, flags);
+      compilePattern(pattern, flags, options);
     } catch (error) {
-      fail(field, `not a valid regular expression (${(error as Error).message})`);
+      if (!(error instanceof PatternError)) throw error;
+      fail(field, describePatternError(error));
     }
   };
   scenario.steps.forEach((step, index) => {
@@ -169,38 +177,137 @@ function checkFactorCombinations(scenario: ScenarioSpec, fail: Fail): void {
   }
 }
 
-function checkTemplateVariables(scenario: ScenarioSpec, fail: Fail): void {
-  const texts = templatedTexts(scenario);
-  for (const levels of factorCombinations(scenario)) {
+/**
+ * Every placeholder must resolve at every combination of levels, without a cycle and within the
+ * expansion limit. Linear in the file: each text's placeholders are read once; per combination
+ * only each variable name is rendered (once, and only names whose value varies by level more than
+ * once), and a text's rendered length is added up from its names' rendered lengths. Only cues,
+ * which must compile once filled in, are rendered whole.
+ */
+function checkTemplateVariables(
+  scenario: ScenarioSpec,
+  patternOptions: PatternOptions,
+  fail: Fail,
+): void {
+  const uses = templatedTexts(scenario).flatMap(([field, text]) => {
+    const counts = placeholderCounts(text);
+    return counts.size === 0 ? [] : [{ field, text, counts }];
+  });
+  if (uses.length === 0) return;
+  const names = new Set(uses.flatMap((use) => [...use.counts.keys()]));
+  const varying = namesThatVary(scenario);
+  const fixed = new Map<string, RenderedName>();
+  factorCombinations(scenario).forEach((levels, index) => {
     const variables = variablesFor(scenario, levels);
     const at = Object.keys(levels).length ? ` at ${JSON.stringify(levels)}` : "";
-    for (const [field, text] of texts) {
-      let rendered: string;
-      try {
-        rendered = renderTemplate(text, variables);
-      } catch (error) {
-        if (error instanceof TemplateExpansionError) fail(field, `${error.message}${at}`);
-        throw error;
+    const rendered = new Map<string, RenderedName>();
+    for (const name of names) {
+      if (!varying.has(name) && fixed.has(name)) continue;
+      const result = renderName(name, variables);
+      (varying.has(name) ? rendered : fixed).set(name, result);
+    }
+    for (const use of uses) {
+      const usesVarying = [...use.counts.keys()].some((name) => varying.has(name));
+      if (index > 0 && !usesVarying) continue;
+      let length = use.text.length;
+      for (const [name, count] of use.counts) {
+        const result = (rendered.get(name) ?? fixed.get(name)) as RenderedName;
+        if (result.problem !== undefined) fail(use.field, `${result.problem}${at}`);
+        length += count * (result.length - `{{${name}}}`.length);
       }
-      const [missing] = templateVariableNames(rendered);
-      if (missing === undefined) {
-        if (field.startsWith("judging.cues.")) compileCue(field, rendered, at, fail);
-        continue;
+      if (length > MAX_RENDERED_LENGTH) {
+        fail(use.field, `expands to more than ${MAX_RENDERED_LENGTH} characters${at}`);
       }
-      if (Object.hasOwn(variables, missing)) {
-        fail(field, `template variables refer to each other in a cycle ({{${missing}}})${at}`);
+      if (use.field.startsWith("judging.cues.")) {
+        compileCue(use.field, renderTemplate(use.text, variables), at, patternOptions, fail);
       }
-      fail(field, `unknown template variable {{${missing}}}${at}`);
+    }
+  });
+}
+
+interface RenderedName {
+  length: number;
+  problem?: string;
+}
+
+/** One placeholder rendered alone: its length, or why it cannot be rendered. */
+function renderName(name: string, variables: Record<string, string>): RenderedName {
+  if (!Object.hasOwn(variables, name)) {
+    return { length: 0, problem: `unknown template variable {{${name}}}` };
+  }
+  let rendered: string;
+  try {
+    rendered = renderTemplate(`{{${name}}}`, variables);
+  } catch (error) {
+    if (error instanceof TemplateExpansionError) return { length: 0, problem: error.message };
+    throw error;
+  }
+  const [missing] = templateVariableNames(rendered);
+  if (missing === undefined) return { length: rendered.length };
+  if (Object.hasOwn(variables, missing)) {
+    return {
+      length: 0,
+      problem: `template variables refer to each other in a cycle ({{${missing}}})`,
+    };
+  }
+  return { length: 0, problem: `unknown template variable {{${missing}}}` };
+}
+
+/** How often a text uses each name, names in order of first use. */
+function placeholderCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}/g)) {
+    const name = match[1] as string;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Names whose rendering can differ between combinations: set by a level, or using such a name. */
+function namesThatVary(scenario: ScenarioSpec): Set<string> {
+  const uses = new Map<string, Set<string>>();
+  const addValues = (values: Readonly<Record<string, string>>) => {
+    for (const [name, value] of Object.entries(values)) {
+      const used = uses.get(name) ?? new Set<string>();
+      for (const inner of templateVariableNames(value)) used.add(inner);
+      uses.set(name, used);
+    }
+  };
+  addValues(scenario.variables);
+  const varying = new Set<string>();
+  for (const factor of Object.values(scenario.factors)) {
+    for (const values of Object.values(factor.levels)) {
+      addValues(values);
+      for (const name of Object.keys(values)) varying.add(name);
     }
   }
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [name, used] of uses) {
+      if (varying.has(name)) continue;
+      if ([...used].some((inner) => varying.has(inner))) {
+        varying.add(name);
+        grew = true;
+      }
+    }
+  }
+  return varying;
 }
 
 /** A cue filled with a level's variables must still be a valid pattern. */
-function compileCue(field: string, pattern: string, at: string, fail: Fail): void {
+function compileCue(
+  field: string,
+  pattern: string,
+  at: string,
+  options: PatternOptions,
+  fail: Fail,
+): void {
   try {
-    new RegExp(pattern, "i");
+    compilePattern(pattern, "i", options);
   } catch (error) {
-    fail(field, `not a valid regular expression once filled in${at} (${(error as Error).message})`);
+    if (!(error instanceof PatternError)) throw error;
+    fail(field, `${describePatternError(error)} once filled in${at}`);
   }
 }
 
@@ -249,6 +356,12 @@ export function templatedTexts(scenario: ScenarioSpec): Array<[string, string]> 
     }
   });
   return texts;
+}
+
+function describePatternError(error: PatternError): string {
+  return error.message.startsWith("Invalid regular expression")
+    ? `not a valid regular expression (${error.message})`
+    : `pattern ${error.message}`;
 }
 
 function listOrNone(record: Readonly<Record<string, unknown>>): string {
