@@ -35,6 +35,8 @@ export interface VerdictSetSummary {
   name: string;
   judges: string[];
   turns: number;
+  /** How many of the run's judged trials the set covers: a set cut short is partial. */
+  coverage: { trials: number; of: number; complete: boolean };
 }
 
 export interface RunSummary {

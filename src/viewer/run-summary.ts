@@ -3,7 +3,7 @@ import { usageSummary } from "../report/usage-summary.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { humanLabelCount } from "../store/human-labels.ts";
 import { RUN_VERDICT_SET, type RunStore } from "../store/run-store.ts";
-import { verdictSetJudges, verdictSets } from "../store/write-verdict-set.ts";
+import { verdictSetCoverage, verdictSetJudges, verdictSets } from "../store/write-verdict-set.ts";
 import type { RunSummary } from "./api-types.ts";
 
 /**
@@ -24,6 +24,7 @@ export function summarizeRun(store: RunStore): RunSummary {
     verdictSets: verdictSets(store.database).map(({ verdictSet, turns }) => ({
       name: verdictSet,
       turns,
+      coverage: coverageOf(store, verdictSet),
       judges:
         verdictSet === RUN_VERDICT_SET
           ? metadata.judges
@@ -36,6 +37,14 @@ export function summarizeRun(store: RunStore): RunSummary {
       : costs.reduce<number>((sum, cost) => sum + (cost as number), 0),
     humanLabels: humanLabelCount(store.database),
   };
+}
+
+function coverageOf(
+  store: RunStore,
+  verdictSet: string,
+): RunSummary["verdictSets"][number]["coverage"] {
+  const { trials, of, complete } = verdictSetCoverage(store.database, verdictSet, RUN_VERDICT_SET);
+  return { trials, of, complete };
 }
 
 /** Read leniently: a run made by an older candor may lack a field, and still lists. */

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { RunList, RunSummary } from "../../api-types.ts";
 import { runPath, useApi } from "../api-client.ts";
+import { PartialNote } from "../components/run-header.tsx";
 import { SelectField } from "../components/select-field.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
@@ -77,6 +78,7 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
               {run.verdictSets.map((set) => (
                 <div key={set.name}>
                   <strong>{set.name}</strong>: {set.judges.join(", ")}
+                  <PartialNote coverage={set.coverage} />
                 </div>
               ))}
             </td>
