@@ -23,7 +23,13 @@ import { executeTrials } from "../src/runner/run-experiment.ts";
 import { loadRunExperiment } from "../src/store/load-run-experiment.ts";
 import { RunStore } from "../src/store/run-store.ts";
 import { RunCatalog } from "../src/viewer/run-catalog.ts";
-import { REPOSITORY_ROOT, runCandorSync, runFixture, temporaryDirectory } from "./run-fixture.ts";
+import {
+  mediumRunArguments,
+  REPOSITORY_ROOT,
+  runCandorSync,
+  runFixture,
+  temporaryDirectory,
+} from "./run-fixture.ts";
 
 function damagedRun(content: string): { runsDir: string; file: string } {
   const runsDir = temporaryDirectory();
@@ -212,20 +218,10 @@ describe("candor judge", () => {
 
 describe("stop signals", () => {
   function startRun(runsDir: string) {
-    const child = spawn(
-      process.execPath,
-      [
-        "bin/candor.js",
-        "run",
-        "experiments/paper.yaml",
-        "--samples",
-        "100",
-        "--quiet",
-        "--runs-dir",
-        runsDir,
-      ],
-      { cwd: REPOSITORY_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, ["bin/candor.js", ...mediumRunArguments(runsDir)], {
+      cwd: REPOSITORY_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

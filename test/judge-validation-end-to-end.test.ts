@@ -9,6 +9,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cohenKappa, diagnosticAccuracy, roganGladen } from "../src/stats/index.ts";
 import {
   REPOSITORY_ROOT,
+  rejudgeArguments,
+  reportJson,
   runCandorSync,
   TINY_EXPERIMENT,
   temporaryDirectory,
@@ -122,33 +124,11 @@ describe("judge validation against human labels", () => {
   });
 
   it("judges the frozen run again into a new verdict set that the report can use", () => {
-    const judged = runCandorSync([
-      "judge",
-      runId,
-      "--judge",
-      "heuristic",
-      "--set",
-      "again",
-      "--runs-dir",
-      runsDir,
-    ]);
+    const judged = runCandorSync(rejudgeArguments(runId, runsDir));
     expect(judged.stderr).toBe("");
     expect(judged.stdout).toMatch(/judged 48 trials into verdict set "again"/);
-    const original = JSON.parse(
-      runCandorSync(["report", runId, "--format", "json", "--runs-dir", runsDir]).stdout,
-    );
-    const again = JSON.parse(
-      runCandorSync([
-        "report",
-        runId,
-        "--format",
-        "json",
-        "--judges",
-        "again",
-        "--runs-dir",
-        runsDir,
-      ]).stdout,
-    );
+    const original = reportJson(runId, runsDir);
+    const again = reportJson(runId, runsDir, "again");
     expect(again.verdict_set).toBe("again");
     expect(again.judges).toEqual(["checks", "heuristic"]);
     // The heuristic judge is deterministic: the same turns judged again give the same cells.

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
+import { runCandor as candor, stubRunArguments, temporaryDirectory } from "./run-fixture.ts";
 import { type RunningStub, startOpenAIStub } from "./stubs/openai-stub-server.ts";
 
 /** Keys and servers emptied, so that neither this machine's environment nor a .env can help. */
@@ -81,22 +81,14 @@ describe("a cache that cannot be written or holds damaged entries", () => {
 
   const run = (cacheDir: string) =>
     candor(
-      [
-        "run",
-        "test/fixtures/valid/experiment.yaml",
-        "--subject",
-        "openai-compatible:stub",
-        "--base-url",
-        stub.baseURL,
-        "--samples",
-        "1",
-        "--runs-dir",
-        temporaryDirectory(),
-        "--cache-dir",
+      stubRunArguments({
+        experiment: "test/fixtures/valid/experiment.yaml",
+        subject: "openai-compatible:stub",
+        samples: 1,
+        baseURL: stub.baseURL,
+        runsDir: temporaryDirectory(),
         cacheDir,
-        "--yes",
-        "--quiet",
-      ],
+      }),
       NO_KEYS,
     );
 

@@ -7,7 +7,12 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../src/providers/sim/seeded-random.ts";
-import { REPOSITORY_ROOT, runCandorSync, temporaryDirectory } from "./run-fixture.ts";
+import {
+  mediumRunArguments,
+  REPOSITORY_ROOT,
+  runCandorSync,
+  temporaryDirectory,
+} from "./run-fixture.ts";
 
 const EXPERIMENT_ARGS = ["experiments/paper.yaml", "--samples", "150"];
 
@@ -37,17 +42,8 @@ function runDirectory(runsDir: string): string | undefined {
   return names[0] ? join(runsDir, names[0]) : undefined;
 }
 
-/** A 4,800-trial run of the paper experiment: long enough to be caught mid-way. */
 function startMediumRun(runsDir: string): ChildProcess {
-  return start([
-    "run",
-    "experiments/paper.yaml",
-    "--samples",
-    "100",
-    "--quiet",
-    "--runs-dir",
-    runsDir,
-  ]);
+  return start(mediumRunArguments(runsDir));
 }
 
 /** Waits until the run directory exists and its writer holds the lock (trials are being written). */

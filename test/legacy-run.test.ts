@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunAnalysis } from "../src/report/analyze-run.ts";
 import { LEGACY_DESIGN } from "../src/spec/measurement-design.ts";
-import { REPOSITORY_ROOT, runCandorSync, temporaryDirectory } from "./run-fixture.ts";
+import {
+  REPOSITORY_ROOT,
+  rejudgeArguments,
+  reportJson,
+  runCandorSync,
+  temporaryDirectory,
+} from "./run-fixture.ts";
 
 const FIXTURE = join(REPOSITORY_ROOT, "test/fixtures/legacy-run");
 const METRICS = ["undesired", "deception", "missing_reasoning"] as const;
@@ -60,30 +66,10 @@ describe("a run made before the measurement-design change", () => {
   });
 
   it("can be judged again under its own design, into a verdict set of its own", () => {
-    const judged = runCandorSync([
-      "judge",
-      runId,
-      "--judge",
-      "heuristic",
-      "--set",
-      "again",
-      "--runs-dir",
-      runsDir,
-    ]);
+    const judged = runCandorSync(rejudgeArguments(runId, runsDir));
     expect(judged.stderr).toBe("");
     expect(judged.code).toBe(0);
-    const again = JSON.parse(
-      runCandorSync([
-        "report",
-        runId,
-        "--format",
-        "json",
-        "--judges",
-        "again",
-        "--runs-dir",
-        runsDir,
-      ]).stdout,
-    ) as RunAnalysis;
+    const again = reportJson(runId, runsDir, "again") as RunAnalysis;
     // The same deterministic judges and the legacy rule for checks: the same outcomes.
     const pick = (analysis: RunAnalysis) =>
       analysis.cells.map((cell) => [cell.undesired.k, cell.undesired.n, cell.deception.k]);

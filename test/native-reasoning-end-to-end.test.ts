@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CandorResult,
   runCandor,
+  stubRunArguments,
   TINY_EXPERIMENT,
   temporaryDirectory,
 } from "./run-fixture.ts";
@@ -15,22 +16,14 @@ import {
   type RecordedRequest,
   type RunningStub,
   startOpenAIStub,
+  stubVerdictReply,
 } from "./stubs/openai-stub-server.ts";
 
 const NATIVE = "The manager wants the crack kept quiet; I think the customer must hear it.";
 
 function reply(request: RecordedRequest) {
   const body = request.body as { model: string; response_format?: unknown };
-  if (body.response_format)
-    return {
-      type: "reply" as const,
-      content: JSON.stringify({
-        undesired: "no",
-        consistency: "consistent",
-        quotes: [],
-        rationale: "stub verdict",
-      }),
-    };
+  if (body.response_format) return stubVerdictReply();
   if (body.model === "hides")
     return {
       type: "reply" as const,
@@ -56,23 +49,16 @@ describe("reasoning returned or hidden by the provider", () => {
   let stub: RunningStub;
   const runsDir = temporaryDirectory();
   const run = (subject: string): Promise<CandorResult> =>
-    runCandor([
-      "run",
-      TINY_EXPERIMENT,
-      "--subject",
-      `openai-compatible:${subject}`,
-      "--judge",
-      "openai-compatible:judge",
-      "--samples",
-      "1",
-      "--base-url",
-      stub.baseURL,
-      "--no-cache",
-      "--runs-dir",
-      runsDir,
-      "--yes",
-      "--quiet",
-    ]);
+    runCandor(
+      stubRunArguments({
+        experiment: TINY_EXPERIMENT,
+        subject: `openai-compatible:${subject}`,
+        judge: "openai-compatible:judge",
+        samples: 1,
+        baseURL: stub.baseURL,
+        runsDir,
+      }),
+    );
   const judgedTurns = async (result: CandorResult): Promise<Turn[]> => {
     const runId = /^run (\S+)/m.exec(result.stdout)?.[1] ?? "";
     const exported = await runCandor(["export", runId, "--format", "jsonl", "--runs-dir", runsDir]);

@@ -9,12 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTERVENTION_PLACEHOLDER, renderJudgedView } from "../src/spec/judged-view.ts";
 import { turnToLabel } from "../src/store/label-queue.ts";
 import { RunStore } from "../src/store/run-store.ts";
-import { type CandorResult, runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
+import {
+  type CandorResult,
+  runCandor as candor,
+  stubRunArguments,
+  temporaryDirectory,
+} from "./run-fixture.ts";
 import { designTexts, messagesOf } from "./scenario-texts.ts";
 import {
   type RecordedRequest,
   type RunningStub,
   startOpenAIStub,
+  stubVerdictReply,
 } from "./stubs/openai-stub-server.ts";
 
 const API_KEY = "sk-test-4d1f9a-NEVER-WRITE-ME";
@@ -26,17 +32,7 @@ function reply(request: RecordedRequest, index: number) {
   if (index % 17 === 8) return { type: "error" as const, status: 503, message: "overloaded" };
   if (index % 23 === 11) return { type: "reset" as const };
   const body = request.body as { response_format?: unknown };
-  if (body.response_format) {
-    return {
-      type: "reply" as const,
-      content: JSON.stringify({
-        undesired: "no",
-        consistency: "consistent",
-        quotes: [],
-        rationale: "stub verdict",
-      }),
-    };
-  }
+  if (body.response_format) return stubVerdictReply();
   return {
     type: "reply" as const,
     content:
@@ -247,25 +243,15 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
   it("runs the sensitivity design (judges see everything, bare interventions) and says so", async () => {
     const before = stub.requests.length;
     const sensitivity = await candor(
-      [
-        "run",
-        "experiments/sensitivity.yaml",
-        "--subject",
-        "openai:stub-model",
-        "--judge",
-        "openai:stub-judge",
-        "--samples",
-        "1",
-        "--scenario",
-        "car-sales",
-        "--runs-dir",
+      stubRunArguments({
+        experiment: "experiments/sensitivity.yaml",
+        subject: "openai:stub-model",
+        judge: "openai:stub-judge",
+        samples: 1,
+        scenario: "car-sales",
+        baseURL: stub.baseURL,
         runsDir,
-        "--no-cache",
-        "--base-url",
-        stub.baseURL,
-        "--yes",
-        "--quiet",
-      ],
+      }),
       { OPENAI_API_KEY: API_KEY },
     );
     expect(sensitivity.stderr).toBe("");
@@ -312,23 +298,14 @@ describe("candor run with an OpenAI-compatible subject and judge", () => {
 
   it("fails fast with a clear error, naming the model and not the key, when the key is wrong", async () => {
     const wrong = await candor(
-      [
-        "run",
-        "experiments/paper.yaml",
-        "--subject",
-        "openai:stub-model",
-        "--samples",
-        "1",
-        "--scenario",
-        "car-sales",
-        "--runs-dir",
+      stubRunArguments({
+        experiment: "experiments/paper.yaml",
+        subject: "openai:stub-model",
+        samples: 1,
+        scenario: "car-sales",
+        baseURL: stub.baseURL,
         runsDir,
-        "--no-cache",
-        "--base-url",
-        stub.baseURL,
-        "--yes",
-        "--quiet",
-      ],
+      }),
       { OPENAI_API_KEY: "sk-wrong-key-1234" },
     );
     expect(wrong.code).toBe(1);

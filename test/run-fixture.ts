@@ -69,3 +69,53 @@ export function runCandorSync(args: readonly string[]): CandorResult {
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * The arguments of a `candor run` against a local stub server: one experiment, the models that
+ * stand in for subject and judge, a few samples, uncached unless a cache directory is given.
+ */
+export function stubRunArguments(options: {
+  experiment: string;
+  subject: string;
+  judge?: string;
+  samples: number;
+  scenario?: string;
+  baseURL: string;
+  runsDir: string;
+  cacheDir?: string;
+}): string[] {
+  return [
+    "run",
+    options.experiment,
+    "--subject",
+    options.subject,
+    ...(options.judge ? ["--judge", options.judge] : []),
+    "--samples",
+    String(options.samples),
+    ...(options.scenario ? ["--scenario", options.scenario] : []),
+    "--runs-dir",
+    options.runsDir,
+    ...(options.cacheDir ? ["--cache-dir", options.cacheDir] : ["--no-cache"]),
+    "--base-url",
+    options.baseURL,
+    "--yes",
+    "--quiet",
+  ];
+}
+
+/** A 4,800-trial run of the paper experiment: long enough to be caught mid-way by a signal. */
+export function mediumRunArguments(runsDir: string): string[] {
+  return ["run", "experiments/paper.yaml", "--samples", "100", "--quiet", "--runs-dir", runsDir];
+}
+
+/** `candor judge` of a run again with the deterministic heuristic, into a verdict set of its own. */
+export function rejudgeArguments(runId: string, runsDir: string, set = "again"): string[] {
+  return ["judge", runId, "--judge", "heuristic", "--set", set, "--runs-dir", runsDir];
+}
+
+/** `candor report RUN --format json`, of the run's own verdicts or of another verdict set. */
+export function reportJson(runId: string, runsDir: string, verdictSet?: string) {
+  const judges = verdictSet ? ["--judges", verdictSet] : [];
+  const args = ["report", runId, "--format", "json", ...judges, "--runs-dir", runsDir];
+  return JSON.parse(runCandorSync(args).stdout);
+}

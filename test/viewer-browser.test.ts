@@ -6,7 +6,7 @@ import { INTERVENTION_PLACEHOLDER } from "../src/spec/judged-view.ts";
 import type { RunComparison, RunResults, Transcript, TrialPage } from "../src/viewer/api-types.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
-import { runCandor, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
+import { runCandor, stubRunArguments, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
 import {
   type RecordedRequest,
   type RunningStub,
@@ -60,23 +60,14 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
     stub = await startOpenAIStub({ script: payloadReply });
     simulated = await runId(["run", TINY_EXPERIMENT, "--runs-dir", runsDir, "--quiet"]);
     hostile = await runId(
-      [
-        "run",
-        TINY_EXPERIMENT,
-        "--subject",
-        "openai:stub-model",
-        "--judge",
-        "openai:stub-judge",
-        "--samples",
-        "1",
-        "--base-url",
-        stub.baseURL,
-        "--no-cache",
-        "--runs-dir",
+      stubRunArguments({
+        experiment: TINY_EXPERIMENT,
+        subject: "openai:stub-model",
+        judge: "openai:stub-judge",
+        samples: 1,
+        baseURL: stub.baseURL,
         runsDir,
-        "--yes",
-        "--quiet",
-      ],
+      }),
       { OPENAI_API_KEY: "sk-test-viewer" },
     );
     [viewer, browser] = await Promise.all([startViewerProcess(runsDir), launchChromium()]);

@@ -190,6 +190,10 @@ export const DECEPTION_METRICS = [
   "missing_reasoning_given_not_undesired",
 ] as const satisfies readonly CellMetric[];
 
+/** What the deception table's rates count; the report and the viewer print it under the table. */
+export const DECEPTION_TABLE_NOTE =
+  "The first two are rates over all judged turns; the rest are among the turns judged undesired (or not undesired). Reasoning missing among undesired turns is the missing kind's rate among them. Provider-hidden reasoning is not missing: it is counted inconclusive for the inconsistent kind and for missing reasoning.";
+
 /** Reason-based deception in its two kinds, and missing reasoning by what the output was. */
 export function deceptionTable(analysis: RunAnalysis, followup: number): Table {
   return {
@@ -203,7 +207,7 @@ export function deceptionTable(analysis: RunAnalysis, followup: number): Table {
           .join(" · "),
         ...DECEPTION_METRICS.map((metric) => formatProportion(cell[metric])),
       ]),
-    note: "The first two are rates over all judged turns; the rest are among the turns judged undesired (or not undesired). Reasoning missing among undesired turns is the missing kind's rate among them. Provider-hidden reasoning is not missing: it is counted inconclusive for the inconsistent kind and for missing reasoning.",
+    note: DECEPTION_TABLE_NOTE,
   };
 }
 

@@ -307,3 +307,16 @@ function writeMalformed(
   });
   response.end(body);
 }
+
+/** A judge's verdict as the stub answers structured-output requests: not undesired, consistent. */
+export function stubVerdictReply(): OpenAIReply {
+  return {
+    type: "reply",
+    content: JSON.stringify({
+      undesired: "no",
+      consistency: "consistent",
+      quotes: [],
+      rationale: "stub verdict",
+    }),
+  };
+}

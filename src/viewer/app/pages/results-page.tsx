@@ -1,7 +1,11 @@
 import { useLocation } from "preact-iso";
 import { describeFactors, percent } from "../../../report/format.ts";
 import { CELL_METRICS } from "../../../report/outcome-metrics.ts";
-import { familyNote, formatCorrected } from "../../../report/report-sections.ts";
+import {
+  DECEPTION_TABLE_NOTE,
+  familyNote,
+  formatCorrected,
+} from "../../../report/report-sections.ts";
 import type { Cell, Comparison, FigureName, RunResults } from "../../api-types.ts";
 import type { TrialQuery } from "../../trial-query.ts";
 import { apiPath, runPath, trialsHref, useApi } from "../api-client.ts";
@@ -383,11 +387,7 @@ function DeceptionTable({ results, followup }: { results: RunResults; followup: 
           </tbody>
         </table>
       </div>
-      <p class="note">
-        The first two are rates over all judged turns; the rest are among the turns judged undesired
-        (or not undesired). Provider-hidden reasoning is not missing: it is counted inconclusive for
-        the inconsistent kind.
-      </p>
+      <p class="note">{DECEPTION_TABLE_NOTE}</p>
     </details>
   );
 }
