@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import type { ModelSettings } from "../spec/experiment.ts";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../spec/language-model.ts";
 import type { ProviderModel } from "./create-language-model.ts";
@@ -23,6 +24,13 @@ function lazyModel(spec: string, load: () => Promise<LanguageModel>): LanguageMo
   };
 }
 
+/** The experiment's base_url setting as a list (one URL or several serving the same model). */
+export function baseUrlsOf(settings: ModelSettings | undefined): string[] | undefined {
+  const value = settings?.base_url;
+  if (value === undefined) return undefined;
+  return typeof value === "string" ? [value] : value;
+}
+
 export const OLLAMA_DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1";
 const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -40,7 +48,7 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
     location: InputLocation,
   ): ProviderModel => {
     const settings = environment.settings[spec];
-    const fromFile = settings?.base_url;
+    const fromFile = baseUrlsOf(settings)?.[0];
     const baseURL = fromFile ?? environment.baseURL ?? defaultBaseURL(flavour, environment);
     if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL ?? spec };
     if (!baseURL) {
@@ -144,12 +152,12 @@ export function anthropicModel(
 ): ProviderModel {
   const settings = environment.settings[spec];
   const baseURL =
-    settings?.base_url ?? (environment.env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL);
+    baseUrlsOf(settings)?.[0] ?? (environment.env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL);
   if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL };
   const key = keyFor(spec, environment, {
     variable: "ANTHROPIC_API_KEY",
     required: true,
-    baseURLFromFile: settings?.base_url,
+    baseURLFromFile: baseUrlsOf(settings)?.[0],
   }) as string;
   const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
   const load = async () => {

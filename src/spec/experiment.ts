@@ -72,12 +72,20 @@ const price = z.strictObject({
 });
 
 /** Per-model settings: where the server is, what it costs, how hard to push it. Never keys. */
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+  .max(2000);
+
+/** Effort levels OpenAI-style reasoning models accept (`reasoning_effort`). */
+export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high"] as const;
+
 export const modelSettingsSchema = z.strictObject({
   base_url: z
-    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
-    .max(2000)
+    .union([httpUrl, z.array(httpUrl).min(1).max(32)])
     .optional()
-    .describe("For openai-compatible, ollama or a proxy."),
+    .describe(
+      "For openai-compatible, ollama or a proxy. A list of URLs serving the same model spreads calls over them by measured latency and free capacity; an endpoint that fails is taken out and tried again later.",
+    ),
   api_key_env: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
@@ -96,6 +104,51 @@ export const modelSettingsSchema = z.strictObject({
       "Stream replies (OpenAI-style servers): long generations survive proxies' idle timeouts.",
     ),
   context_size: z.number().int().min(256).max(1_048_576).optional().describe("gguf only."),
+  rpm: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe(
+      "Requests per minute this model's endpoint admits (each endpoint of a list); else learned from the provider's rate-limit headers.",
+    ),
+  tpm: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe(
+      "Tokens (input + output) per minute the endpoint admits; else learned from the provider's rate-limit headers.",
+    ),
+  retry_budget_seconds: z
+    .number()
+    .gt(0)
+    .max(86_400)
+    .optional()
+    .describe(
+      "How long one call may keep waiting out rate limits and retrying before it fails (default 600).",
+    ),
+  batch: z
+    .boolean()
+    .optional()
+    .describe(
+      "Send calls through the provider's batch API (openai: Batch API, anthropic: Message Batches) at the batch price; rounds of the run are collected into batches.",
+    ),
+  reasoning_effort: z
+    .enum(REASONING_EFFORTS)
+    .optional()
+    .describe("Passed as reasoning_effort to OpenAI-style reasoning models and recorded."),
+  thinking_budget: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      "anthropic only: extended thinking with this many budget tokens (must be below max_tokens); recorded.",
+    ),
 });
 export type ModelSettings = z.output<typeof modelSettingsSchema>;
 
