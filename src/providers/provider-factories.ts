@@ -77,6 +77,7 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
         baseURL,
         timeoutMs,
         stream: settings?.stream,
+        reasoningEffort: settings?.reasoning_effort,
       });
     };
     return { model: lazyModel(spec, load), endpoint: baseURL };
@@ -164,7 +165,10 @@ export function anthropicModel(
     const { createAnthropicLanguageModel } = await import(
       "./anthropic/anthropic-language-model.ts"
     );
-    return createAnthropicLanguageModel({ spec, model, apiKey: key, baseURL, timeoutMs });
+    const thinking = settings?.thinking_budget
+      ? { type: "enabled" as const, budgetTokens: settings.thinking_budget }
+      : undefined;
+    return createAnthropicLanguageModel({ spec, model, apiKey: key, baseURL, timeoutMs, thinking });
   };
   return { model: lazyModel(spec, load), endpoint: baseURL };
 }

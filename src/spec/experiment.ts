@@ -78,6 +78,7 @@ const httpUrl = z
 
 /** Effort levels OpenAI-style reasoning models accept (`reasoning_effort`). */
 export const REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high"] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 export const modelSettingsSchema = z.strictObject({
   base_url: z

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { checkModelSettings } from "./check-model-settings.ts";
 import { checkTrialCount } from "./count-trials.ts";
 import {
   type Arm,
@@ -43,6 +44,7 @@ export function loadExperiment(file: string): LoadedExperiment {
   checkDistinct(spec.subjects, "subjects", file);
   checkDistinct(spec.judges, "judges", file);
   checkTieBreaker(spec, file);
+  checkModelSettings(spec, file);
   const declaresPrimary = typeof data === "object" && data !== null && "primary" in data;
   if (declaresPrimary) checkPrimaryContrast(spec, file);
   const scenarioDir = resolve(dirname(file), spec.scenario_dir);

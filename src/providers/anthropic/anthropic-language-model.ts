@@ -188,6 +188,10 @@ export class AnthropicLanguageModel implements LanguageModel {
         id: stringField(message, "id"),
         request_id: stringField(message, "_request_id"),
         thinking: this.#thinking && !request.structuredOutput ? this.#thinking.type : undefined,
+        thinking_budget:
+          this.#thinking?.type === "enabled" && !request.structuredOutput
+            ? this.#thinking.budgetTokens
+            : undefined,
         thinking_tokens: thinkingTokens,
         redacted_thinking_blocks: blocks.redacted || undefined,
         structured_output_missing:

@@ -5,6 +5,7 @@ import OpenAI, {
   APIUserAbortError,
 } from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type { ReasoningEffort } from "../../spec/experiment.ts";
 import { InputError } from "../../spec/input-error.ts";
 import type {
   GenerateRequest,
@@ -47,6 +48,8 @@ export interface OpenAIChatModelOptions {
    * vLLM read only `max_tokens`).
    */
   maxTokensField?: "max_completion_tokens" | "max_tokens" | undefined;
+  /** Sent as `reasoning_effort` (OpenAI reasoning models, and servers that mimic them). */
+  reasoningEffort?: ReasoningEffort | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -75,6 +78,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   readonly #call: CallIdentity;
   readonly #stream: boolean;
   readonly #maxTokensField: "max_completion_tokens" | "max_tokens";
+  readonly #reasoningEffort: ReasoningEffort | undefined;
 
   constructor(options: OpenAIChatModelOptions) {
     this.spec = options.spec;
@@ -88,6 +92,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     const apiKey = options.apiKey || PLACEHOLDER_KEY;
     this.#call = { spec: options.spec, secrets: options.apiKey ? [options.apiKey] : [], timeoutMs };
     this.#stream = options.stream ?? false;
+    this.#reasoningEffort = options.reasoningEffort;
     this.#maxTokensField =
       options.maxTokensField ??
       (this.flavour === "openai" ? "max_completion_tokens" : "max_tokens");
@@ -134,6 +139,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     // there. Local servers default lower (Ollama 0.9, llama.cpp 0.95), so they always get it.
     if (request.topP !== 1 || this.flavour !== "openai") body.top_p = request.topP;
     if (Number.isSafeInteger(request.seed)) body.seed = request.seed;
+    if (this.#reasoningEffort) body.reasoning_effort = this.#reasoningEffort;
     if (request.structuredOutput) {
       body.response_format = {
         type: "json_schema",
@@ -219,6 +225,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
         reasoning_tokens: parts.reasoningTokens,
         usage_missing: parts.usage ? undefined : true,
         stream: this.#stream || undefined,
+        reasoning_effort: this.#reasoningEffort,
       }),
     };
     const reasoning = nativeReasoning(parts.reasoning, parts.reasoningTokens);
