@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { createParticipants } from "../runner/create-participants.ts";
 import { resumeRun } from "../runner/run-experiment.ts";
 import { loadRunExperiment } from "../store/load-run-experiment.ts";
+import type { RunCommandLine } from "../store/run-store.ts";
 import { modelEnvironment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { baseUrl, concurrencyLimit, DEFAULT_RUNS_DIR } from "./options.ts";
@@ -56,7 +57,12 @@ export async function resumeDirectory(run: string, options: ResumeOptions): Prom
   let summary: Awaited<ReturnType<typeof resumeRun>>;
   try {
     const experiment = loadRunExperiment(store);
-    const participants = createParticipants(experiment, {}, modelEnvironment(experiment, options));
+    const effective = withStoredCommandLine(options, store.metadata().commandLine);
+    const participants = createParticipants(
+      experiment,
+      {},
+      modelEnvironment(experiment, effective),
+    );
     summary = await withProgress(options, (reporter) =>
       withInterruptHandling((signal) =>
         resumeRun(store, experiment, participants, {
@@ -69,4 +75,23 @@ export async function resumeDirectory(run: string, options: ResumeOptions): Prom
     store.close();
   }
   return finishRun(summary, progressMode(options));
+}
+
+/**
+ * The original run's --base-url and --max-concurrency, unless given again: a run started against a
+ * server named on the command line resumes against it. Said on stderr, since keys follow it.
+ */
+function withStoredCommandLine(
+  options: ResumeOptions,
+  stored: RunCommandLine | undefined,
+): ResumeOptions {
+  const baseUrl = options.baseUrl ?? stored?.base_url;
+  if (baseUrl && !options.baseUrl)
+    process.stderr.write(`candor: resuming with --base-url ${baseUrl}, as the run was started\n`);
+  const maxConcurrency = options.maxConcurrency ?? stored?.max_concurrency;
+  return {
+    ...options,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(maxConcurrency ? { maxConcurrency } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { runExperiment } from "../runner/run-experiment.ts";
 import { InputError } from "../spec/input-error.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import { findUnfinishedRun } from "../store/find-runs.ts";
+import type { RunCommandLine } from "../store/run-store.ts";
 import {
   addExperimentOptions,
   type ExperimentOptions,
@@ -55,11 +56,22 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
       await confirmCost(experiment, participants, options);
       const summary = await withProgress(options, (reporter) =>
         withInterruptHandling((signal) =>
-          runExperiment(experiment, participants, runOptions(options, signal, reporter)),
+          runExperiment(experiment, participants, {
+            ...runOptions(options, signal, reporter),
+            commandLine: commandLineOf(options),
+          }),
         ),
       );
       exitCode.value = await finishRun(summary, progressMode(options));
     });
+}
+
+/** What a resume of this run must reuse from the command line (never a key). */
+function commandLineOf(options: RunCommandOptions): RunCommandLine {
+  return {
+    ...(options.baseUrl ? { base_url: options.baseUrl } : {}),
+    ...(options.maxConcurrency ? { max_concurrency: options.maxConcurrency } : {}),
+  };
 }
 
 /** On a terminal, asks whether to finish the earlier run instead; elsewhere, says it exists. */

@@ -4,7 +4,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
-import { type RunMetadata, RunStore } from "../store/run-store.ts";
+import { type RunCommandLine, type RunMetadata, RunStore } from "../store/run-store.ts";
 import { STORE_SCHEMA_VERSION } from "../store/schema.ts";
 import { CostMeter } from "./cost-meter.ts";
 import type { Participants } from "./create-participants.ts";
@@ -23,6 +23,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Told the run directory as soon as it exists (for a resume hint if the process must stop). */
   onRunDirectory?: (directory: string) => void;
+  /** Stored with a new run, so `candor resume` reaches the same servers. */
+  commandLine?: RunCommandLine;
 }
 
 /** Where a run stands after a trial, for progress displays. */
@@ -57,7 +59,7 @@ export async function runExperiment(
   const simulated = [...participants.subjects.values()].some((subject) => subject.simulated);
   const store = RunStore.create(
     directory,
-    runMetadata(runId, experiment, simulated),
+    { ...runMetadata(runId, experiment, simulated), commandLine: options.commandLine ?? {} },
     experiment.scenarios.map((s) => s.loaded),
     plans,
   );

@@ -38,6 +38,16 @@ export interface RunMetadata {
   design: MeasurementDesign;
   simulated: boolean;
   schemaVersion: number;
+  /** Command-line settings the run was started with that `resume` reuses; absent in older runs. */
+  commandLine?: RunCommandLine;
+}
+
+/** What `resume` needs of the original command line to reach the same servers. Never keys. */
+export interface RunCommandLine {
+  /** `--base-url`. */
+  base_url?: string;
+  /** `--max-concurrency`. */
+  max_concurrency?: number;
 }
 
 /** One run directory's SQLite database: the plan, every trial, turn, verdict and outcome. */
