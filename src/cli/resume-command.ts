@@ -6,6 +6,7 @@ import type { RunCommandLine } from "../store/run-store.ts";
 import { modelEnvironment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { baseUrl, concurrencyLimit, DEFAULT_RUNS_DIR } from "./options.ts";
+import { resumedProgressPlan } from "./progress-plan.ts";
 import { openRun } from "./resolve-run.ts";
 import {
   dollars,
@@ -63,14 +64,15 @@ export async function resumeDirectory(run: string, options: ResumeOptions): Prom
       {},
       modelEnvironment(experiment, effective),
     );
-    summary = await withProgress(options, (reporter) =>
-      withInterruptHandling((signal) =>
+    summary = await withProgress(options, (reporter) => {
+      reporter.start(resumedProgressPlan(store, participants, options.retryErrors === true));
+      return withInterruptHandling((signal) =>
         resumeRun(store, experiment, participants, {
           ...runOptions(options, signal, reporter),
           retryErrors: options.retryErrors === true,
         }),
-      ),
-    );
+      );
+    });
   } finally {
     store.close();
   }

@@ -15,6 +15,7 @@ import {
 } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
+import { newRunProgressPlan } from "./progress-plan.ts";
 import { resumeDirectory } from "./resume-command.ts";
 import {
   dollars,
@@ -54,14 +55,15 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
         return;
       }
       await confirmCost(experiment, participants, options);
-      const summary = await withProgress(options, (reporter) =>
-        withInterruptHandling((signal) =>
+      const summary = await withProgress(options, (reporter) => {
+        reporter.start(newRunProgressPlan(experiment, participants));
+        return withInterruptHandling((signal) =>
           runExperiment(experiment, participants, {
             ...runOptions(options, signal, reporter),
             commandLine: commandLineOf(options),
           }),
-        ),
-      );
+        );
+      });
       exitCode.value = await finishRun(summary, progressMode(options));
     });
 }

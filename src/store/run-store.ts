@@ -151,6 +151,20 @@ export class RunStore {
     return counts;
   }
 
+  /** statusCounts for each subject. */
+  statusCountsBySubject(): Map<string, Record<"pending" | "complete" | "error", number>> {
+    const rows = this.database
+      .prepare("SELECT subject, status, COUNT(*) AS n FROM trials GROUP BY subject, status")
+      .all() as Array<{ subject: string; status: "pending" | "complete" | "error"; n: number }>;
+    const bySubject = new Map<string, Record<"pending" | "complete" | "error", number>>();
+    for (const row of rows) {
+      const counts = bySubject.get(row.subject) ?? { pending: 0, complete: 0, error: 0 };
+      counts[row.status] = row.n;
+      bySubject.set(row.subject, counts);
+    }
+    return bySubject;
+  }
+
   /** Streams every trial with its turns, in plan order, without holding the run in memory. */
   trials(verdictSet = RUN_VERDICT_SET): IterableIterator<TrialResult> {
     return readTrials(this.database, verdictSet);
