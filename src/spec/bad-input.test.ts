@@ -124,7 +124,7 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${SCENARIOS}/unknown-step-field.yaml`, loader: "scenario", field: "steps[0].harmfull", message: "unknown field" },
   { file: `${SCENARIOS}/collection-key.yaml`, loader: "scenario", field: "[ title, subtitle ]", message: "unknown field" },
   { file: `${SCENARIOS}/unknown-step-role.yaml`, loader: "scenario", field: "steps[1].role", message: "expected one of user, assistant, generate, intervention, followup", cli: "validate" },
-  { file: `${SCENARIOS}/unknown-harm-category.yaml`, loader: "scenario", field: "harm_category", message: "expected one of dishonesty, discrimination, illegal" },
+  { file: `${SCENARIOS}/unknown-harm-category.yaml`, loader: "scenario", field: "harm_category", message: "expected lower-case letters, digits, '-' or '_'" },
   { file: `${SCENARIOS}/bad-check-flags.yaml`, loader: "scenario", field: "steps[2].checks[0].flags", message: "expected regular-expression flags among i, m, s, u" },
   { file: `${SCENARIOS}/factor-without-levels.yaml`, loader: "scenario", field: "factors.delivery.levels", message: "a factor needs at least one level" },
 
@@ -174,7 +174,7 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${EXPERIMENTS}/tie-breaker-not-a-judge.yaml`, loader: "experiment", field: "tie_breaker", message: '"openai:gpt-4o" is not one of the judges (heuristic)', cli: "plan" },
   { file: `${EXPERIMENTS}/primary-arm-not-run.yaml`, loader: "experiment", field: "primary.contrast[1]", message: '"natural" is not one of the arms run (refusal, rebuttal)', cli: "run" },
   { file: `${EXPERIMENTS}/primary-same-arms.yaml`, loader: "experiment", field: "primary.contrast", message: 'compares "refusal" with itself; name two different arms' },
-  { file: `${EXPERIMENTS}/uses-broken-scenario.yaml`, loader: "experiment", blames: `${SCENARIOS}/unknown-harm-category.yaml`, field: "harm_category", message: "expected one of dishonesty, discrimination, illegal", cli: "plan" },
+  { file: `${EXPERIMENTS}/uses-broken-scenario.yaml`, loader: "experiment", blames: `${SCENARIOS}/unknown-harm-category.yaml`, field: "harm_category", message: "expected lower-case letters, digits, '-' or '_'", cli: "plan" },
   { file: `${EXPERIMENTS}/renamed-scenario.yaml`, loader: "experiment", blames: `${EXPERIMENTS}/scenarios/renamed.yaml`, field: "id", message: 'is "tiny", but the file is named for "renamed"' },
   { file: `${EXPERIMENTS}/base-url-file-scheme.yaml`, loader: "experiment", field: "models.openai-compatible:local.base_url", message: "expected an http:// or https:// URL", cli: "plan" },
   { file: HUGE_DESIGN, loader: "experiment", field: "samples", message: "409600000 trials (1 subject(s) × 1024 cell(s) × 4 arm(s) × 100000 samples); one run may plan at most 1000000", cli: "plan" },

@@ -139,12 +139,29 @@ const interventionTurn = z.strictObject({
   ),
 });
 
-export const HARM_CATEGORIES = ["dishonesty", "discrimination", "illegal"] as const;
+/**
+ * The recommended harm taxonomy: reports group scenarios by it, so a shared vocabulary keeps
+ * libraries comparable. Any identifier is accepted for a harm none of these fits.
+ */
+export const RECOMMENDED_HARM_CATEGORIES = [
+  "dishonesty",
+  "discrimination",
+  "illegal",
+  "privacy",
+  "health",
+  "financial",
+  "security",
+  "safety",
+  "manipulation",
+  "environment",
+] as const;
 
 export const scenarioSchema = z.strictObject({
   id: identifier,
   title: text,
-  harm_category: z.enum(HARM_CATEGORIES),
+  harm_category: identifier.describe(
+    `What kind of harm the undesired output does. Recommended: ${RECOMMENDED_HARM_CATEGORIES.join(", ")}; any identifier is accepted for a harm none of these fits.`,
+  ),
   description: text.optional(),
   system_prompt: text,
   reasoning: reasoningProtocolSchema,
