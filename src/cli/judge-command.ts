@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { Command } from "commander";
 import { CHECKS_JUDGE } from "../judges/combine-verdicts.ts";
 import { createJudge } from "../runner/create-participants.ts";
@@ -5,7 +6,11 @@ import { judgeRun } from "../runner/judge-run.ts";
 import { InputError } from "../spec/input-error.ts";
 import { loadRunExperiment } from "../store/load-run-experiment.ts";
 import { RUN_VERDICT_SET } from "../store/run-store.ts";
-import { verdictSetJudges } from "../store/write-verdict-set.ts";
+import {
+  removeVerdictSet,
+  verdictSetCoverage,
+  verdictSetJudges,
+} from "../store/write-verdict-set.ts";
 import { modelEnvironment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { baseUrl, collect, DEFAULT_RUNS_DIR } from "./options.ts";
@@ -20,6 +25,7 @@ interface JudgeOptions {
   cache?: boolean;
   cacheDir?: string;
   quiet?: boolean;
+  replace?: boolean;
 }
 
 export function registerJudgeCommand(program: Command, exitCode: ExitCodeHolder): void {
@@ -40,6 +46,7 @@ export function registerJudgeCommand(program: Command, exitCode: ExitCodeHolder)
     .option("--cache-dir <dir>", "response cache directory")
     .option("--runs-dir <dir>", "where run ids are looked up", DEFAULT_RUNS_DIR)
     .option("--quiet", "no progress display")
+    .option("--replace", "judge an existing verdict set again from scratch, replacing it")
     .action(async (run: string, options: JudgeOptions) => {
       exitCode.value = await judgeCommand(run, options);
     });
@@ -58,7 +65,8 @@ async function judgeCommand(run: string, options: JudgeOptions): Promise<number>
     const judges = options.judge.map((spec) =>
       createJudge(spec, { field: "--judge" }, environment),
     );
-    const earlierJudges = verdictSetJudges(store.database, verdictSet);
+    refuseToOverwrite(store.database, verdictSet, options.replace === true);
+    const earlierJudges = options.replace ? [] : verdictSetJudges(store.database, verdictSet);
     const requested = new Set([CHECKS_JUDGE, ...judges.map((judge) => judge.id)]);
     const strangers = earlierJudges.filter((judge) => !requested.has(judge));
     if (strangers.length > 0)
@@ -67,6 +75,7 @@ async function judgeCommand(run: string, options: JudgeOptions): Promise<number>
         { field: "--set" },
       );
     store.lockForWriting();
+    if (options.replace) removeVerdictSet(store.database, verdictSet);
     const again = [
       "candor judge",
       store.directory,
@@ -102,4 +111,14 @@ async function judgeCommand(run: string, options: JudgeOptions): Promise<number>
   } finally {
     store.close();
   }
+}
+
+/** A whole verdict set is never judged over silently: --replace says it is meant. */
+function refuseToOverwrite(database: Database.Database, verdictSet: string, replace: boolean) {
+  const coverage = verdictSetCoverage(database, verdictSet);
+  if (replace || coverage.trials === 0 || !coverage.complete) return;
+  throw new InputError(
+    `verdict set "${verdictSet}" already exists and covers all ${coverage.of} judged trials; pass --replace to judge it again from scratch, or name a new set with --set`,
+    { field: "--set" },
+  );
 }

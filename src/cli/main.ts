@@ -2,12 +2,14 @@ import { Command, CommanderError } from "commander";
 import { candorVersion } from "../runner/provenance.ts";
 import { InputError } from "../spec/input-error.ts";
 import { UnreadableRunError } from "../store/run-store.ts";
+import { registerCacheCommand } from "./cache-command.ts";
 import { registerDemoCommand } from "./demo-command.ts";
 import { registerExportCommand } from "./export-command.ts";
 import { registerJudgeCommand } from "./judge-command.ts";
 import { registerLabelCommand } from "./label-command.ts";
 import { registerListCommand } from "./list-command.ts";
 import { registerPlanCommand } from "./plan-command.ts";
+import { registerRemoveCommand } from "./remove-command.ts";
 import { registerReportCommand } from "./report-command.ts";
 import { registerResumeCommand } from "./resume-command.ts";
 import { registerRunCommand } from "./run-command.ts";
@@ -34,6 +36,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     registerResumeCommand,
     registerReportCommand,
     registerListCommand,
+    registerRemoveCommand,
+    registerCacheCommand,
     registerJudgeCommand,
     registerLabelCommand,
     registerValidateJudgeCommand,

@@ -116,3 +116,12 @@ export function verdictSetCoverage(
   const of = (count.get(runVerdictSet) as { n: number }).n;
   return { verdict_set: verdictSet, trials, of, complete: trials >= of };
 }
+
+/** Deletes a verdict set's verdicts and outcomes (`judge --replace`); the run's own set never. */
+export function removeVerdictSet(database: Database.Database, verdictSet: string): void {
+  if (verdictSet === "run") throw new Error("the run's own verdict set is never removed");
+  database.transaction(() => {
+    database.prepare("DELETE FROM verdicts WHERE verdict_set = ?").run(verdictSet);
+    database.prepare("DELETE FROM outcomes WHERE verdict_set = ?").run(verdictSet);
+  })();
+}
