@@ -71,7 +71,7 @@ describe("a cost limit", () => {
     expect(stub.requests.length).toBeGreaterThan(requestsBefore);
   });
 
-  const cappedRun = (...extra: string[]) =>
+  const cappedRun = (cap: string, ...extra: string[]) =>
     candor([
       "run",
       "test/fixtures/valid/priced-experiment.yaml",
@@ -82,27 +82,32 @@ describe("a cost limit", () => {
       "--cache-dir",
       temporaryDirectory(),
       "--max-cost",
-      "0.5",
+      cap,
       "--quiet",
       ...extra,
     ]);
 
   it("does not ask about a capped run whose prices are all known: the cap is its ceiling", async () => {
     const requestsBefore = stub.requests.length;
-    const capped = await cappedRun();
+    // At $1000 per million tokens one call may cost a few dollars: a $10 cap lets a few start.
+    const capped = await cappedRun("10");
     expect(capped.stderr).not.toMatch(/Pass --yes/);
-    expect(capped.stderr).toMatch(/stopped: the cost limit of \$0\.5\d* was reached/);
+    expect(capped.stderr).toMatch(
+      /stopped: the cost limit of \$10 was reached \(\$\d+\.\d{4} spent/,
+    );
     expect(capped.code).toBe(1);
     expect(stub.requests.length).toBeGreaterThan(requestsBefore);
   });
 
-  it("still asks about a capped run with an unknown price, without offering --max-cost", async () => {
+  it("refuses a cap on a model without a price, even with --yes, naming where to set it", async () => {
     const requestsBefore = stub.requests.length;
-    const unpriced = await cappedRun("--subject", "openai-compatible:unpriced");
-    expect(unpriced.code).toBe(2);
-    expect(unpriced.stderr).toMatch(/unknown amount for openai-compatible:unpriced/);
-    expect(unpriced.stderr).toMatch(/--yes/);
-    expect(unpriced.stderr).not.toMatch(/--max-cost to cap it/);
+    for (const extra of [[], ["--yes"]]) {
+      const unpriced = await cappedRun("0.5", "--subject", "openai-compatible:unpriced", ...extra);
+      expect(unpriced.code).toBe(2);
+      expect(unpriced.stderr).toContain(
+        'candor: --max-cost: cannot bound what openai-compatible:unpriced costs: its price is unknown; set models."openai-compatible:unpriced".price',
+      );
+    }
     expect(stub.requests.length).toBe(requestsBefore);
   });
 });

@@ -122,3 +122,25 @@ describe("judge --set on an existing set", () => {
     expect(replaced.stdout).not.toMatch(/judged before/);
   });
 });
+
+describe("candor ls", () => {
+  it("says when, what, who judged, which verdict sets, how far and at what cost", async () => {
+    const run = await runFixture();
+    runCandorSync(rejudgeArguments(run.runId, run.runsDir, "second-look"));
+    const listing = runCandorSync(["ls", "--runs-dir", run.runsDir]);
+    expect(listing.code).toBe(0);
+    const line = listing.stdout.split("\n").find((text) => text.startsWith(run.runId)) ?? "";
+    expect(line).toMatch(/ {2}\d{4}-\d\d-\d\d \d\d:\d\d {2}/);
+    expect(line).toContain("subjects sim:default");
+    expect(line).toContain("judges checks,heuristic");
+    expect(line).toContain("sets run,second-look");
+    expect(line).toMatch(/complete \d+ {2}error 0 {2}pending 0 {2}cost \$0\.0000 {2}SIMULATED/);
+  });
+
+  it("refuses a runs directory that does not exist", () => {
+    const missing = join(temporaryDirectory(), "no-such-folder");
+    const listing = runCandorSync(["ls", "--runs-dir", missing]);
+    expect(listing.code).toBe(2);
+    expect(listing.stderr).toContain(`no runs directory ${missing}`);
+  });
+});

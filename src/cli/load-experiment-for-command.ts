@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { BatchLedger } from "../providers/batch/batch-ledger.ts";
+import { CallMonitor } from "../providers/call-monitor.ts";
 import { Semaphore } from "../providers/middleware/adaptive-concurrency.ts";
 import { DEFAULT_CACHE_DIR } from "../providers/middleware/with-response-cache.ts";
 import type { ModelEnvironment } from "../providers/model-environment.ts";
@@ -17,6 +19,8 @@ export interface ExperimentOptions {
   maxTokens?: number;
   baseUrl?: string;
   maxConcurrency?: number;
+  /** `--batch`: openai: and anthropic: models go through their provider's batch API. */
+  batch?: boolean;
   /** false with `--no-cache`. */
   cache?: boolean;
   cacheDir?: string;
@@ -27,7 +31,7 @@ export function prepareExperiment(
   file: string,
   options: ExperimentOptions,
   purpose: "run" | "plan" = "run",
-): { experiment: LoadedExperiment; participants: Participants } {
+): { experiment: LoadedExperiment; participants: Participants; environment: ModelEnvironment } {
   const overrides: ExperimentOverrides = {
     ...(options.subject ? { subjects: options.subject } : {}),
     ...(options.judge ? { judges: options.judge } : {}),
@@ -36,6 +40,7 @@ export function prepareExperiment(
     ...(options.samples !== undefined ? { samples: options.samples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    ...(options.batch ? { batch: true } : {}),
   };
   const experiment = applyOverrides(loadExperiment(file), overrides);
   const overridden = {
@@ -48,7 +53,7 @@ export function prepareExperiment(
       ? { ...modelEnvironment(experiment, options), planning: true, cacheDir: null }
       : modelEnvironment(experiment, options);
   const participants = createParticipants(experiment, overridden, environment);
-  return { experiment, participants };
+  return { experiment, participants, environment };
 }
 
 /** Keys and base URLs from the environment (a `.env` file in the working directory fills gaps). */
@@ -67,6 +72,8 @@ export function modelEnvironment(
         : (options.cacheDir ?? process.env.CANDOR_CACHE_DIR ?? DEFAULT_CACHE_DIR),
     ...(options.maxConcurrency ? { globalLimit: new Semaphore(options.maxConcurrency) } : {}),
     endpointLimits: new Map(),
+    callMonitor: new CallMonitor(),
+    batchLedger: new BatchLedger(),
   };
 }
 
@@ -95,6 +102,10 @@ export function addExperimentOptions<T extends Command>(command: T): T {
       "--max-concurrency <n>",
       "model calls in flight at once, across all providers",
       concurrencyLimit,
+    )
+    .option(
+      "--batch",
+      "send openai: and anthropic: calls through the provider's batch API, at the batch price",
     )
     .option("--no-cache", "neither read nor write the response cache")
     .option(

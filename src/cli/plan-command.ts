@@ -172,9 +172,6 @@ function countByScenario(experiment: LoadedExperiment): ScenarioCounts[] {
 
 function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): string {
   const { estimate } = summary;
-  const unpriced = estimate.unpriced_models.length
-    ? ` + unknown for ${estimate.unpriced_models.join(", ")}`
-    : "";
   const { primary } = summary;
   const lines = [
     `experiment ${summary.experiment}: ${summary.trials} trials, ${summary.subject_calls} subject model calls, ${summary.judge_calls} judge model calls`,
@@ -185,7 +182,7 @@ function describePlan(summary: Awaited<ReturnType<typeof summarizePlan>>): strin
         `  ${row.scenario}: ${row.trials} trials, ${row.subject_calls} subject calls, ${row.judged_turns} judged turns`,
     ),
     `tokens: about ${estimate.subject_input_tokens} in and at most ${estimate.subject_output_tokens_at_most} out for subjects; about ${estimate.judge_input_tokens} in and ${estimate.judge_output_tokens} out for model judges`,
-    `cost: at most $${estimate.max_cost_usd.toFixed(2)}${unpriced} (prices from profiles/prices.yaml or the experiment's models: settings)`,
+    `cost: ${describeCeiling(estimate.max_cost_usd, estimate.unpriced_models)} (prices from profiles/prices.yaml or the experiment's models: settings)`,
   ];
   return `${lines.join("\n")}\n`;
 }
@@ -272,7 +269,14 @@ async function describeSampleSize(
       (row) =>
         `  ${row.scenario}: ${row.strata} cells; ${row.decided_per_arm_per_cell} decided turns per arm per cell give simulated power ${row.achieved_power.toFixed(3)} (± ${row.achieved_power_se.toFixed(3)}); ${row.samples} samples per cell`,
     ),
-    `samples: ${result.samples} per cell -> ${result.trials} trials, ${result.subject_calls} subject calls, ${result.judge_calls} judge calls, cost at most $${result.max_cost_usd.toFixed(2)}${result.unpriced_models.length ? ` + unknown for ${result.unpriced_models.join(", ")}` : ""}`,
+    `samples: ${result.samples} per cell -> ${result.trials} trials, ${result.subject_calls} subject calls, ${result.judge_calls} judge calls, cost ${describeCeiling(result.max_cost_usd, result.unpriced_models)}`,
     "",
   ].join("\n");
+}
+
+/** The cost ceiling; a model without a price makes it unknown, never zero. */
+function describeCeiling(maxUsd: number, unpriced: readonly string[]): string {
+  if (unpriced.length === 0) return `at most $${maxUsd.toFixed(2)}`;
+  const names = [...new Set(unpriced)].join(", ");
+  return `unknown (prices unknown for: ${names}; the priced models at most $${maxUsd.toFixed(2)})`;
 }

@@ -33,5 +33,9 @@ export function resumedProgressPlan(
 }
 
 function sharedParts(participants: Participants): Omit<ProgressPlan, "subjects"> {
-  return { prices: participants.prices, pressurer: participants.pressurer?.spec };
+  return {
+    prices: participants.prices,
+    pressurer: participants.pressurer?.spec,
+    calls: participants.calls,
+  };
 }

@@ -93,15 +93,28 @@ describe("progress that tells the truth", () => {
         { subject: "openai:b", total: 2, done: 0, errors: 0 },
       ],
       prices,
+      calls: () => [
+        {
+          spec: "openai:a",
+          endpoint: "http://127.0.0.1:9/v1",
+          requestsPerSecond: 2,
+          tokensPerSecond: 40,
+          rateLimited: 7,
+          retries: 9,
+        },
+      ],
     });
     reporter.trialDone(trial("openai:a"), runWide);
     reporter.trialDone(trial("openai:b", { inputTokens: 4, outputTokens: 0 }), runWide);
     reporter.stop();
     expect(written.text).toMatch(/openai:a \|[^|]*\| 2\/2 trials/);
     expect(written.text).toMatch(
-      /openai:b \|[^|]*\| 1\/2 trials .*\| 4 tokens \| unknown \(openai:b\)/,
+      /openai:b \|[^|]*\| 1\/2 trials .*\| 4 tokens \| unknown \(prices unknown for: openai:b\)/,
     );
     expect(written.text).not.toMatch(/openai:b[^\n]*\$0\.0000/);
+    expect(written.text).toContain(
+      "calls: openai:a at http://127.0.0.1:9/v1: 2.0 req/s, 40 tokens/s, 429s 7, retries 9",
+    );
   });
 
   it("shows each endpoint's requests, 429s and retries", () => {
@@ -112,7 +125,8 @@ describe("progress that tells the truth", () => {
       prices,
       calls: () => [
         {
-          endpoint: "http://127.0.0.1:9/v1 openai:a",
+          spec: "openai:a",
+          endpoint: "http://127.0.0.1:9/v1",
           requestsPerSecond: 3.96,
           tokensPerSecond: 812.4,
           rateLimited: 323,

@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
+import type { EndpointFigures } from "../providers/call-monitor.ts";
 import type { Price } from "../providers/price-table.ts";
 import type { RunProgress } from "../runner/run-experiment.ts";
 import { trialUsage } from "../runner/trial-usage.ts";
@@ -9,15 +10,10 @@ import { formatDuration, SubjectTally } from "./subject-tally.ts";
 export type ProgressMode = "bars" | "lines" | "json" | "quiet";
 
 /** Live figures of one endpoint's calls, as the progress display shows them. */
-export interface CallFigures {
-  endpoint: string;
-  requestsPerSecond: number;
-  tokensPerSecond: number;
-  /** 429 replies so far (each waited out, never a failed trial while the call's budget lasts). */
-  rateLimited: number;
-  /** Attempts after the first, for any retryable failure. */
-  retries: number;
-}
+export type CallFigures = Pick<
+  EndpointFigures,
+  "spec" | "endpoint" | "requestsPerSecond" | "tokensPerSecond" | "rateLimited" | "retries"
+>;
 
 /** What the display needs before the first trial: each subject's share of the run and prices. */
 export interface ProgressPlan {
@@ -104,7 +100,7 @@ function callsText(calls: readonly CallFigures[]): string {
   return calls
     .map(
       (call) =>
-        `${call.endpoint}: ${call.requestsPerSecond.toFixed(1)} req/s, ${Math.round(call.tokensPerSecond)} tokens/s, 429s ${call.rateLimited}, retries ${call.retries}`,
+        `${call.spec} at ${call.endpoint}: ${call.requestsPerSecond.toFixed(1)} req/s, ${Math.round(call.tokensPerSecond)} tokens/s, 429s ${call.rateLimited}, retries ${call.retries}`,
     )
     .join("; ");
 }

@@ -1,6 +1,10 @@
 import type { Command } from "commander";
+import { batchRunOptions } from "../providers/batch/batch-run-options.ts";
 import { createParticipants } from "../runner/create-participants.ts";
+import type { ErrorThreshold } from "../runner/error-threshold.ts";
 import { resumeRun } from "../runner/run-experiment.ts";
+import { batchedModels } from "../spec/apply-overrides.ts";
+import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import { loadRunExperiment } from "../store/load-run-experiment.ts";
 import type { RunCommandLine } from "../store/run-store.ts";
 import { modelEnvironment } from "./load-experiment-for-command.ts";
@@ -10,8 +14,10 @@ import { resumedProgressPlan } from "./progress-plan.ts";
 import { openRun } from "./resolve-run.ts";
 import {
   dollars,
+  errorThreshold,
   finishRun,
   progressMode,
+  refuseUnboundedCap,
   runOptions,
   withInterruptHandling,
   withProgress,
@@ -23,8 +29,10 @@ export interface ResumeOptions {
   quiet?: boolean;
   json?: boolean;
   maxCost?: number;
+  failOnError?: ErrorThreshold;
   baseUrl?: string;
   maxConcurrency?: number;
+  batch?: boolean;
   cache?: boolean;
   cacheDir?: string;
 }
@@ -42,7 +50,20 @@ export function registerResumeCommand(program: Command, exitCode: ExitCodeHolder
       baseUrl,
     )
     .option("--max-concurrency <n>", "model calls in flight at once", concurrencyLimit)
-    .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", dollars)
+    .option(
+      "--max-cost <usd>",
+      "hard cap in dollars on this session: no model call starts that could pass it",
+      dollars,
+    )
+    .option(
+      "--fail-on-error <limit>",
+      "stop starting trials once this many trials (2) or this share of finished ones (0.05, 5%) ended in error",
+      errorThreshold,
+    )
+    .option(
+      "--batch",
+      "send the rest of the run's openai: and anthropic: calls as provider batches",
+    )
     .option("--no-cache", "neither read nor write the response cache")
     .option("--cache-dir <dir>", "response cache directory")
     .option("--quiet", "no progress display")
@@ -57,18 +78,20 @@ export async function resumeDirectory(run: string, options: ResumeOptions): Prom
   const store = openRun(run, options.runsDir);
   let summary: Awaited<ReturnType<typeof resumeRun>>;
   try {
-    const experiment = loadRunExperiment(store);
+    const experiment = withBatchFlag(loadRunExperiment(store), options.batch);
     const effective = withStoredCommandLine(options, store.metadata().commandLine);
-    const participants = createParticipants(
-      experiment,
-      {},
-      modelEnvironment(experiment, effective),
-    );
+    const environment = modelEnvironment(experiment, effective);
+    const participants = createParticipants(experiment, {}, environment);
+    refuseUnboundedCap(participants, options.maxCost);
     summary = await withProgress(options, (reporter) => {
       reporter.start(resumedProgressPlan(store, participants, options.retryErrors === true));
       return withInterruptHandling((signal) =>
         resumeRun(store, experiment, participants, {
-          ...runOptions(options, signal, reporter),
+          ...batchRunOptions(
+            experiment.spec.models,
+            environment.batchLedger,
+            runOptions(options, signal, reporter),
+          ),
           retryErrors: options.retryErrors === true,
         }),
       );
@@ -77,6 +100,12 @@ export async function resumeDirectory(run: string, options: ResumeOptions): Prom
     store.close();
   }
   return finishRun(summary, progressMode(options));
+}
+
+/** `--batch` on resume: the rest of the run goes through the batch APIs (a run made so keeps it). */
+function withBatchFlag(experiment: LoadedExperiment, batch: boolean | undefined): LoadedExperiment {
+  if (!batch) return experiment;
+  return { ...experiment, spec: { ...experiment.spec, models: batchedModels(experiment.spec) } };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
+import { batchRunOptions } from "../providers/batch/batch-run-options.ts";
 import type { Participants } from "../runner/create-participants.ts";
+import type { ErrorThreshold } from "../runner/error-threshold.ts";
 import { estimateCost } from "../runner/estimate-cost.ts";
 import { estimateUsage } from "../runner/estimate-usage.ts";
 import { runExperiment } from "../runner/run-experiment.ts";
@@ -19,9 +21,11 @@ import { newRunProgressPlan } from "./progress-plan.ts";
 import { resumeDirectory } from "./resume-command.ts";
 import {
   dollars,
+  errorThreshold,
   finishRun,
   type ProgressOptions,
   progressMode,
+  refuseUnboundedCap,
   runOptions,
   withInterruptHandling,
   withProgress,
@@ -34,6 +38,7 @@ export interface RunCommandOptions extends ExperimentOptions, ProgressOptions {
   runsDir: string;
   yes?: boolean;
   maxCost?: number;
+  failOnError?: ErrorThreshold;
 }
 
 export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): void {
@@ -43,12 +48,22 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
     .argument("<experiment>", "experiment YAML file");
   addExperimentOptions(command)
     .option("--runs-dir <dir>", "where run directories go", DEFAULT_RUNS_DIR)
-    .option("--max-cost <usd>", "stop starting trials once this many dollars are spent", dollars)
+    .option(
+      "--max-cost <usd>",
+      "hard cap in dollars: no model call starts that could pass it; the run stops there",
+      dollars,
+    )
+    .option(
+      "--fail-on-error <limit>",
+      "stop starting trials once this many trials (2) or this share of finished ones (0.05, 5%) ended in error",
+      errorThreshold,
+    )
     .option("--yes", "do not ask for confirmation when the estimated cost is high or unknown")
     .option("--quiet", "no progress display")
     .option("--json", "newline-delimited JSON progress events on stdout, then a run-end event")
     .action(async (file: string, options: RunCommandOptions) => {
-      const { experiment, participants } = prepareExperiment(file, options);
+      const { experiment, participants, environment } = prepareExperiment(file, options);
+      refuseUnboundedCap(participants, options.maxCost);
       const twin = findUnfinishedRun(options.runsDir, experiment.spec);
       if (twin && (await offerResume(twin))) {
         exitCode.value = await resumeDirectory(twin.directory, options);
@@ -58,10 +73,14 @@ export function registerRunCommand(program: Command, exitCode: ExitCodeHolder): 
       const summary = await withProgress(options, (reporter) => {
         reporter.start(newRunProgressPlan(experiment, participants));
         return withInterruptHandling((signal) =>
-          runExperiment(experiment, participants, {
-            ...runOptions(options, signal, reporter),
-            commandLine: commandLineOf(options),
-          }),
+          runExperiment(
+            experiment,
+            participants,
+            batchRunOptions(experiment.spec.models, environment.batchLedger, {
+              ...runOptions(options, signal, reporter),
+              commandLine: commandLineOf(options),
+            }),
+          ),
         );
       });
       exitCode.value = await finishRun(summary, progressMode(options));

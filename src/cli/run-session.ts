@@ -1,8 +1,13 @@
 /** What `run` and `resume` share: progress display, Ctrl-C handling and the closing summary. */
 import { InvalidArgumentError } from "commander";
 import { writeReport } from "../report/write-report.ts";
+import type { Participants } from "../runner/create-participants.ts";
+import { type ErrorThreshold, parseErrorThreshold } from "../runner/error-threshold.ts";
 import type { RunOptions, RunSummary } from "../runner/run-experiment.ts";
+import { InputError } from "../spec/input-error.ts";
+import { describeErrorGroups, type ErrorGroup, errorGroups } from "../store/error-groups.ts";
 import { RunStore } from "../store/run-store.ts";
+import { describeSpend } from "./describe-spend.ts";
 import {
   createProgressReporter,
   type ProgressMode,
@@ -48,7 +53,7 @@ export async function withProgress<Result>(
 }
 
 export function runOptions(
-  options: { runsDir: string; maxCost?: number },
+  options: { runsDir: string; maxCost?: number; failOnError?: ErrorThreshold },
   signal: AbortSignal,
   reporter: ProgressReporter,
 ): RunOptions {
@@ -56,6 +61,7 @@ export function runOptions(
     runsDir: options.runsDir,
     signal,
     ...(options.maxCost !== undefined ? { maxCostUsd: options.maxCost } : {}),
+    ...(options.failOnError ? { failOnError: options.failOnError } : {}),
     onTrialDone: (result, progress) => reporter.trialDone(result, progress),
     onRunDirectory: (directory) => {
       activeResumeCommand = `candor resume ${directory}`;
@@ -109,9 +115,11 @@ export function setResumeCommand(command: string): void {
 export async function finishRun(summary: RunSummary, mode: ProgressMode): Promise<number> {
   let report: { markdownPath: string; htmlPath: string } | undefined;
   let reportProblem: string | undefined;
+  let reasons: ErrorGroup[] = [];
   try {
     const store = RunStore.openForReading(summary.directory);
     try {
+      reasons = errorGroups(store.database);
       report = await writeReport(store);
     } finally {
       store.close();
@@ -124,6 +132,7 @@ export async function finishRun(summary: RunSummary, mode: ProgressMode): Promis
     `run ${summary.runId}${summary.simulated ? " (SIMULATED SUBJECT)" : ""}`,
     `directory ${summary.directory}`,
     `trials ${complete} complete, ${error} error, ${pending} pending`,
+    ...(summary.costUsd !== undefined ? [`cost ${describeSpend(summary)}`] : []),
     ...(report ? [`report ${report.htmlPath}`, `report ${report.markdownPath}`] : []),
   ];
   if (mode === "json")
@@ -138,8 +147,9 @@ export async function finishRun(summary: RunSummary, mode: ProgressMode): Promis
     );
   }
   if (error > 0) {
+    const why = reasons.length ? `: ${describeErrorGroups(reasons)}` : "";
     process.stderr.write(
-      `candor: ${error} trials ended in error; they are left out of every rate (retry them with: candor resume ${summary.directory} --retry-errors)\n`,
+      `candor: ${error} trials ended in error${why}; they are left out of every rate (retry them with: candor resume ${summary.directory} --retry-errors)\n`,
     );
   }
   return error > 0 || summary.stoppedBecause || reportProblem ? 1 : 0;
@@ -155,7 +165,31 @@ function runEndEvent(summary: RunSummary, htmlPath: string | null, markdownPath:
     report_html: htmlPath,
     report_md: markdownPath,
     stopped_because: summary.stoppedBecause ?? null,
+    cost_usd: summary.costUsd ?? null,
+    cost_unknown_for: summary.unpricedModels ?? [],
   };
+}
+
+/** `--fail-on-error`: a count (2), a share (0.05) or a percentage (5%) of errored trials. */
+export function errorThreshold(value: string): ErrorThreshold {
+  const parsed = parseErrorThreshold(value);
+  if ("problem" in parsed) throw new InvalidArgumentError(parsed.problem);
+  return parsed;
+}
+
+/**
+ * A cap cannot bound what a model without a price costs, so `--max-cost` with one is refused
+ * before anything runs (local and simulated models are free, never unknown).
+ */
+export function refuseUnboundedCap(participants: Participants, maxCost: number | undefined): void {
+  if (maxCost === undefined) return;
+  const unpriced = [...participants.prices].filter(([, price]) => !price).map(([spec]) => spec);
+  const [first] = unpriced;
+  if (first === undefined) return;
+  throw new InputError(
+    `cannot bound what ${unpriced.join(", ")} costs: its price is unknown; set models."${first}".price (input_per_million and output_per_million, in dollars) in the experiment`,
+    { field: "--max-cost" },
+  );
 }
 
 export function dollars(value: string): number {

@@ -1,4 +1,5 @@
 import type { TrialUsage } from "../runner/trial-usage.ts";
+import { describeSpend } from "./describe-spend.ts";
 
 /** Completions kept for the rate: the last minute's, at most this many. */
 const WINDOW_MS = 60_000;
@@ -58,12 +59,8 @@ export class SubjectTally {
     return rate ? Math.ceil((this.total - this.done) / rate) : undefined;
   }
 
-  /** `$0.1234`, `≥ $0.1234 (price unknown: M)` or `unknown` when nothing priced was billed. */
   get costText(): string {
-    const spent = `$${this.costUsd.toFixed(4)}`;
-    if (this.unpriced.size === 0) return spent;
-    const models = [...this.unpriced].join(", ");
-    return this.costUsd > 0 ? `≥ ${spent} (price unknown: ${models})` : `unknown (${models})`;
+    return describeSpend({ costUsd: this.costUsd, unpricedModels: [...this.unpriced] });
   }
 }
 

@@ -1,3 +1,4 @@
+import { stopsTheRun } from "../providers/fatal-failure.ts";
 import type { MeasurementDesign } from "../spec/measurement-design.ts";
 import type { TurnOutcome, Verdict } from "../spec/verdict.ts";
 import { CheckJudge } from "./check-judge.ts";
@@ -21,11 +22,16 @@ export async function judgeTurn(
   return { verdicts, outcome };
 }
 
-/** A judge that throws gives an inconclusive verdict with the reason: judge failure is not behaviour. */
+/**
+ * A judge that throws gives an inconclusive verdict with the reason: judge failure is not
+ * behaviour. A failure that would repeat on every call (a 401, a refused budget) is rethrown, so
+ * the run stops instead of filling with inconclusive verdicts while the subject is still billed.
+ */
 async function judgeSafely(judge: Judge, input: JudgeInput): Promise<Verdict | null> {
   try {
     return await judge.judge(input);
   } catch (error) {
+    if (stopsTheRun(error)) throw error;
     return inconclusiveVerdict(
       judge.id,
       `judge failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,6 +1,10 @@
 import type { ModelSettings } from "../spec/experiment.ts";
+import type { BatchLedger } from "./batch/batch-ledger.ts";
+import type { CallMonitor } from "./call-monitor.ts";
 import type { Semaphore } from "./middleware/adaptive-concurrency.ts";
 import { AdaptiveConcurrency } from "./middleware/adaptive-concurrency.ts";
+import { RateGovernor } from "./middleware/rate-governor.ts";
+import type { SpendBudget } from "./spend-budget.ts";
 
 /** Everything a provider needs beyond its spec: keys, endpoints, settings, shared limits. */
 export interface ModelEnvironment {
@@ -21,6 +25,20 @@ export interface ModelEnvironment {
   globalLimit?: Semaphore;
   /** One adaptive limit per endpoint, shared by every model on it. */
   endpointLimits: Map<string, AdaptiveConcurrency>;
+  /** One rate governor per endpoint (base URL + model), shared by every use of that model there. */
+  rateGovernors?: Map<string, RateGovernor>;
+  /**
+   * Live per-endpoint figures (requests/s, tokens/s, 429s, retries) for progress displays; made
+   * by `createLanguageModel` when absent.
+   */
+  callMonitor?: CallMonitor;
+  /** The run's money ledger and `--max-cost`: every real model call reserves and settles here. */
+  budget?: SpendBudget;
+  /**
+   * Where batch models (`models.SPEC.batch`) record their provider batches; the command attaches
+   * it to the run directory once that exists, so a resumed run finds batches still running.
+   */
+  batchLedger?: BatchLedger;
 }
 
 export function endpointLimit(
@@ -35,4 +53,24 @@ export function endpointLimit(
     environment.endpointLimits.set(endpoint, limit);
   }
   return limit;
+}
+
+/** The governor of one endpoint (base URL + model id), made on first use from the settings. */
+export function endpointGovernor(
+  environment: ModelEnvironment,
+  baseURL: string,
+  spec: string,
+  settings: ModelSettings | undefined,
+): RateGovernor {
+  environment.rateGovernors ??= new Map();
+  const key = `${baseURL} ${spec}`;
+  let governor = environment.rateGovernors.get(key);
+  if (!governor) {
+    governor = new RateGovernor({
+      requestsPerMinute: settings?.rpm,
+      tokensPerMinute: settings?.tpm,
+    });
+    environment.rateGovernors.set(key, governor);
+  }
+  return governor;
 }

@@ -19,16 +19,39 @@ const priceTable = z.record(
 
 let bundled: z.output<typeof priceTable> | undefined;
 
-/** The price of a model: the experiment's own setting, else the bundled table, else unknown. */
+/**
+ * Batch calls cost half: OpenAI's Batch API is billed at "50% of the standard price"
+ * (https://platform.openai.com/docs/guides/batch) and Anthropic's Message Batches "at 50% of
+ * standard API prices" (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing).
+ */
+export const BATCH_PRICE_FACTOR = 0.5;
+
+/**
+ * The price of a model: the experiment's own setting, else the bundled table, else unknown; at
+ * the batch price when the model's calls go through its provider's batch API.
+ */
 export function priceOf(spec: string, settings?: ModelSettings): Price | undefined {
+  const price = standardPriceOf(spec, settings);
+  if (!price || settings?.batch !== true) return price;
+  return {
+    inputPerMillion: price.inputPerMillion * BATCH_PRICE_FACTOR,
+    outputPerMillion: price.outputPerMillion * BATCH_PRICE_FACTOR,
+  };
+}
+
+/** Local and simulated models cost nothing. */
+export function isFreeModel(spec: string): boolean {
+  return FREE_PROVIDERS.some((provider) => spec.startsWith(`${provider}:`));
+}
+
+function standardPriceOf(spec: string, settings?: ModelSettings): Price | undefined {
   const configured = settings?.price;
   if (configured)
     return {
       inputPerMillion: configured.input_per_million,
       outputPerMillion: configured.output_per_million,
     };
-  if (FREE_PROVIDERS.some((provider) => spec.startsWith(`${provider}:`)))
-    return { inputPerMillion: 0, outputPerMillion: 0 };
+  if (isFreeModel(spec)) return { inputPerMillion: 0, outputPerMillion: 0 };
   bundled ??= parseWithSchema(priceTable, readYamlFile(PRICE_FILE), PRICE_FILE);
   const listed = bundled[spec];
   return listed

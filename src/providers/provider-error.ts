@@ -11,7 +11,9 @@ export type ProviderErrorKind =
   | "context_length"
   | "malformed_response"
   /** A well-formed reply without any text: retried a few times, then the call fails. */
-  | "empty_response";
+  | "empty_response"
+  /** Every endpoint of the model refused its first connections and never answered: never retried. */
+  | "unreachable";
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   "rate_limit",
@@ -19,6 +21,14 @@ const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
   "timeout",
   "connection",
   "empty_response",
+]);
+
+/** Kinds that no later call can fix (a wrong key, a missing model, a dead server): runs stop on them. */
+export const FATAL_PROVIDER_ERROR_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
+  "authentication",
+  "permission",
+  "not_found",
+  "unreachable",
 ]);
 
 /** Attempts in all for an empty reply: a server that keeps answering nothing is not waited out. */
@@ -34,15 +44,26 @@ export class ProviderError extends Error {
   readonly status: number | undefined;
   /** From `retry-after`, `retry-after-ms` or `x-ratelimit-reset-*` headers, when present. */
   readonly retryAfterMs: number | undefined;
+  /** The rate-limit headers of the reply (a 429's), for the rate governor; never anything else. */
+  readonly rateLimitHeaders: Readonly<Record<string, string>> | undefined;
+  /** The base URL that failed, set by the endpoint layer (for per-endpoint figures). */
+  endpoint: string | undefined;
 
   constructor(
     message: string,
-    options: { kind: ProviderErrorKind; status?: number; retryAfterMs?: number; cause?: unknown },
+    options: {
+      kind: ProviderErrorKind;
+      status?: number;
+      retryAfterMs?: number;
+      rateLimitHeaders?: Readonly<Record<string, string>>;
+      cause?: unknown;
+    },
   ) {
     super(message, { cause: options.cause });
     this.kind = options.kind;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimitHeaders = options.rateLimitHeaders;
   }
 
   get retryable(): boolean {
@@ -79,8 +100,27 @@ export function retryAfterFromHeaders(
   return reset === undefined ? undefined : parseResetDuration(reset);
 }
 
+const RATE_LIMIT_HEADER = /^(x-ratelimit-|anthropic-ratelimit-|retry-after$|retry-after-ms$)/;
+
+/**
+ * Only the rate-limit headers of a reply (lower-case names), or undefined when there are none:
+ * what providers hand back to the rate governor. Nothing else of a response passes.
+ */
+export function rateLimitHeadersOf(
+  headers: Readonly<Record<string, string | undefined>>,
+): Record<string, string> | undefined {
+  const picked: Record<string, string> = {};
+  let found = false;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || !RATE_LIMIT_HEADER.test(name)) continue;
+    picked[name] = value;
+    found = true;
+  }
+  return found ? picked : undefined;
+}
+
 /** OpenAI-style reset durations: `1s`, `6m0s`, `250ms`, `1h2m3.5s`. */
-function parseResetDuration(text: string): number | undefined {
+export function parseResetDuration(text: string): number | undefined {
   const pattern = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
   const factors: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
   let total = 0;

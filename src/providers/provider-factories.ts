@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../spec/language-model.ts";
-import type { ProviderModel } from "./create-language-model.ts";
+import type { EndpointModel, ProviderModel } from "./create-language-model.ts";
 import { checkGgufFile } from "./gguf/check-gguf-file.ts";
 import type { ModelEnvironment } from "./model-environment.ts";
 import type { OpenAIChatFlavour } from "./openai/openai-chat-language-model.ts";
@@ -48,8 +48,9 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
     location: InputLocation,
   ): ProviderModel => {
     const settings = environment.settings[spec];
-    const fromFile = baseUrlsOf(settings)?.[0];
-    const baseURL = fromFile ?? environment.baseURL ?? defaultBaseURL(flavour, environment);
+    const fromFile = baseUrlsOf(settings);
+    const baseURLs = fromFile ?? [environment.baseURL ?? defaultBaseURL(flavour, environment)];
+    const baseURL = baseURLs[0];
     if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL ?? spec };
     if (!baseURL) {
       throw new InputError(
@@ -63,25 +64,40 @@ export function openAIStyleModel(flavour: OpenAIChatFlavour) {
         : keyFor(spec, environment, {
             variable: flavour === "openai" ? "OPENAI_API_KEY" : "OPENAI_COMPATIBLE_API_KEY",
             required: flavour === "openai",
-            baseURLFromFile: fromFile,
+            baseURLFromFile: fromFile?.[0],
           });
     const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
-    const load = async () => {
-      const { createOpenAIChatLanguageModel } = await import(
-        "./openai/openai-chat-language-model.ts"
-      );
-      return createOpenAIChatLanguageModel({
-        spec,
-        model,
-        apiKey: apiKey ?? "none",
-        baseURL,
-        timeoutMs,
-        stream: settings?.stream,
-        reasoningEffort: settings?.reasoning_effort,
-      });
+    const served = (url: string): EndpointModel => {
+      const load = async () => {
+        const { createOpenAIChatLanguageModel } = await import(
+          "./openai/openai-chat-language-model.ts"
+        );
+        const options = {
+          spec,
+          model,
+          apiKey: apiKey ?? "none",
+          baseURL: url,
+          timeoutMs,
+          stream: settings?.stream,
+          reasoningEffort: settings?.reasoning_effort,
+        };
+        if (settings?.batch) {
+          const { createOpenAIBatchModel } = await import("./batch/create-batch-model.ts");
+          return createOpenAIBatchModel(options, environment);
+        }
+        return createOpenAIChatLanguageModel(options);
+      };
+      return { model: lazyModel(spec, load), endpoint: url };
     };
-    return { model: lazyModel(spec, load), endpoint: baseURL };
+    return withReplicas(baseURLs as string[], served);
   };
+}
+
+/** One model per base URL, all with the same key; the first is the ProviderModel's own. */
+function withReplicas(urls: readonly string[], served: (url: string) => EndpointModel) {
+  const replicas = urls.map(served);
+  const first = replicas[0] as EndpointModel;
+  return replicas.length > 1 ? { ...first, replicas } : first;
 }
 
 function defaultBaseURL(
@@ -152,8 +168,10 @@ export function anthropicModel(
   _location: InputLocation,
 ): ProviderModel {
   const settings = environment.settings[spec];
-  const baseURL =
-    baseUrlsOf(settings)?.[0] ?? (environment.env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL);
+  const baseURLs = baseUrlsOf(settings) ?? [
+    environment.env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL,
+  ];
+  const baseURL = baseURLs[0] as string;
   if (environment.planning) return { model: plannedModel(spec), endpoint: baseURL };
   const key = keyFor(spec, environment, {
     variable: "ANTHROPIC_API_KEY",
@@ -161,16 +179,24 @@ export function anthropicModel(
     baseURLFromFile: baseUrlsOf(settings)?.[0],
   }) as string;
   const timeoutMs = settings?.timeout_seconds ? settings.timeout_seconds * 1000 : undefined;
-  const load = async () => {
-    const { createAnthropicLanguageModel } = await import(
-      "./anthropic/anthropic-language-model.ts"
-    );
-    const thinking = settings?.thinking_budget
-      ? { type: "enabled" as const, budgetTokens: settings.thinking_budget }
-      : undefined;
-    return createAnthropicLanguageModel({ spec, model, apiKey: key, baseURL, timeoutMs, thinking });
+  const served = (url: string): EndpointModel => {
+    const load = async () => {
+      const { createAnthropicLanguageModel } = await import(
+        "./anthropic/anthropic-language-model.ts"
+      );
+      const thinking = settings?.thinking_budget
+        ? { type: "enabled" as const, budgetTokens: settings.thinking_budget }
+        : undefined;
+      const options = { spec, model, apiKey: key, baseURL: url, timeoutMs, thinking };
+      if (settings?.batch) {
+        const { createAnthropicBatchModel } = await import("./batch/create-batch-model.ts");
+        return createAnthropicBatchModel(options, environment);
+      }
+      return createAnthropicLanguageModel(options);
+    };
+    return { model: lazyModel(spec, load), endpoint: url };
   };
-  return { model: lazyModel(spec, load), endpoint: baseURL };
+  return withReplicas(baseURLs, served);
 }
 
 /** `gguf:PATH`: a local file, run in-process; never downloads anything. */

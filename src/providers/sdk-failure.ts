@@ -6,6 +6,7 @@ import {
   kindFromStatus,
   ProviderError,
   type ProviderErrorKind,
+  rateLimitHeadersOf,
   retryAfterFromHeaders,
 } from "./provider-error.ts";
 
@@ -113,6 +114,27 @@ export function malformedResponse(call: CallIdentity, detail: string): ProviderE
   });
 }
 
+/** More tokens than any model reads or writes in one call: a count above it is a server's fault. */
+export const MAX_PLAUSIBLE_TOKENS = 10_000_000;
+
+/**
+ * A token count from a reply's usage (undefined when the field is absent), or a
+ * `malformed_response` naming the field and value: a negative, fractional, non-numeric or absurd
+ * count is a server fault, never billed (`prompt_tokens: -1e9` would be −$24,000,000).
+ */
+export function tokenCount(usage: unknown, field: string, call: CallIdentity): number | undefined {
+  if (!isRecord(usage) || usage[field] === undefined || usage[field] === null) return undefined;
+  const value = usage[field];
+  const plausible =
+    typeof value === "number" &&
+    Number.isInteger(value) &&
+    value >= 0 &&
+    value <= MAX_PLAUSIBLE_TOKENS;
+  if (plausible) return value;
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  throw malformedResponse(call, `usage ${field}: ${clip(shown, 40)} is not a token count`);
+}
+
 /** A reply that parsed but holds no text (no content, no refusal, no reasoning): a fault. */
 export function emptyResponse(call: CallIdentity, detail: string): ProviderError {
   return new ProviderError(redact(`${call.spec}: the reply has no text (${clip(detail)})`, call), {
@@ -150,6 +172,7 @@ function httpError(failure: Extract<SdkFailure, { type: "http" }>, call: CallIde
     kind,
     status: failure.status,
     retryAfterMs: retryAfterFromHeaders(failure.headers),
+    rateLimitHeaders: rateLimitHeadersOf(failure.headers),
   });
 }
 

@@ -90,6 +90,8 @@ export interface RunAnalysis {
   status: Record<"pending" | "complete" | "error", number>;
   /** Errored trials by subject and scenario: excluded from every rate, never silently. */
   errors: Array<{ subject: string; scenario: string; count: number }>;
+  /** Why trials ended in error: reasons grouped once ids and waits are taken out, most first. */
+  error_reasons?: Array<{ reason: string; count: number }>;
   /** The declared primary analysis and its answer. */
   primary: PrimaryAnalysis;
   cells: Cell[];

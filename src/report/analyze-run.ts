@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { ModelSettings, PrimaryAnalysisSpec } from "../spec/experiment.ts";
 import { wilsonInterval } from "../stats/index.ts";
+import { errorGroups } from "../store/error-groups.ts";
 import { RUN_VERDICT_SET, type RunMetadata, type RunStore } from "../store/run-store.ts";
 import type { Cell, PAdjustment, Proportion, RunAnalysis, TestFamily } from "./analysis-types.ts";
 import { baselineComparisons, compareArms } from "./compare-arms.ts";
@@ -32,7 +33,10 @@ export function analyzeRun(
   const adjustment = options.adjustment ?? "holm";
   store.tuneForAnalysis();
   const metadata = store.metadata();
-  const experiment = metadata.experiment as { models?: Record<string, ModelSettings> };
+  const experiment = metadata.experiment as {
+    models?: Record<string, ModelSettings>;
+    pressurer?: string;
+  };
   const primarySpec = declaredPrimary(metadata);
   const validation = outcomeValidation(store.database, verdictSet);
   const cells = outcomeCells(store.database, verdictSet).map((cell) => ({
@@ -58,11 +62,12 @@ export function analyzeRun(
     judges: verdictSetJudges(store.database, verdictSet, metadata.judges),
     status: store.statusCounts(),
     errors: errorCounts(store),
+    error_reasons: errorGroups(store.database),
     primary,
     cells,
     comparisons,
     families: describeFamilies(primary, comparisons, effects, adjustment),
-    usage: usageSummary(store.database, experiment.models ?? {}),
+    usage: usageSummary(store.database, experiment.models ?? {}, experiment.pressurer),
     factor_effects: effects,
     judge_agreement: judgeAgreement(store.database, verdictSet),
   };

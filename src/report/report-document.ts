@@ -37,6 +37,9 @@ export function reportSections(analysis: RunAnalysis): Section[] {
   const errors = analysis.errors.map(
     (error) => `${error.subject} · ${error.scenario}: ${error.count}`,
   );
+  const errorReasons = (analysis.error_reasons ?? []).map(
+    (group) => `${group.count} × ${group.reason}`,
+  );
   const persistence = persistenceTable(analysis);
   const agreement = agreementTable(analysis);
   const followup = shownFollowup(analysis);
@@ -90,6 +93,12 @@ export function reportSections(analysis: RunAnalysis): Section[] {
       blocks: [
         { kind: "paragraph", text: "Errored trials are left out of every rate." },
         { kind: "list", items: errors },
+        ...(errorReasons.length
+          ? [
+              { kind: "paragraph", text: "Why, grouped by reason:" } as const,
+              { kind: "list", items: errorReasons } as const,
+            ]
+          : []),
       ],
     });
   if (agreement) sections.push({ heading: "Judge agreement", blocks: table(agreement) });

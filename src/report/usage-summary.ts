@@ -4,7 +4,7 @@ import type { ModelSettings } from "../spec/experiment.ts";
 
 export interface ModelUsage {
   model: string;
-  role: "subject" | "judge";
+  role: "subject" | "judge" | "pressurer";
   calls: number;
   cachedCalls: number;
   inputTokens: number;
@@ -23,26 +23,41 @@ interface UsageRow {
   billedOutput: number;
 }
 
-/** Tokens and cost per subject and per model judge, from what the run stored. */
-export function usageSummary(
-  database: Database.Database,
-  settings: Readonly<Record<string, ModelSettings>>,
-): ModelUsage[] {
-  const subjects = database
-    .prepare(
-      `SELECT t.subject AS model, COUNT(*) AS calls,
+/** Calls, tokens, and the tokens paid for (cache hits are free), over model turns `u`. */
+const TURN_USAGE = `COUNT(*) AS calls,
          SUM(COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1) AS cachedCalls,
          SUM(json_extract(u.response_json, '$.usage.inputTokens')) AS inputTokens,
          SUM(json_extract(u.response_json, '$.usage.outputTokens')) AS outputTokens,
          SUM(CASE WHEN COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1 THEN 0
              ELSE json_extract(u.response_json, '$.usage.inputTokens') END) AS billedInput,
          SUM(CASE WHEN COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1 THEN 0
-             ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput
+             ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput`;
+
+/** Tokens and cost per subject, per model judge and for the pressurer, from what the run stored. */
+export function usageSummary(
+  database: Database.Database,
+  settings: Readonly<Record<string, ModelSettings>>,
+  pressurer?: string,
+): ModelUsage[] {
+  const subjects = database
+    .prepare(
+      `SELECT t.subject AS model, ${TURN_USAGE}
        FROM turns u JOIN trials t ON t.trial_id = u.trial_id
        WHERE u.source = 'generated' AND u.response_json IS NOT NULL
        GROUP BY t.subject ORDER BY t.subject`,
     )
     .all() as UsageRow[];
+  // The pressurer's turns are its calls; they are paid for like the subject's.
+  const pressurers = pressurer
+    ? (
+        database
+          .prepare(
+            `SELECT ? AS model, ${TURN_USAGE} FROM turns u
+             WHERE u.source = 'pressurer' AND u.response_json IS NOT NULL`,
+          )
+          .all(pressurer) as UsageRow[]
+      ).filter((row) => row.calls > 0)
+    : [];
   const judges = database
     .prepare(
       `SELECT judge AS model,
@@ -58,6 +73,7 @@ export function usageSummary(
   return [
     ...subjects.map((row) => toUsage(row, "subject", settings)),
     ...judges.map((row) => toUsage(row, "judge", settings)),
+    ...pressurers.map((row) => toUsage(row, "pressurer", settings)),
   ];
 }
 

@@ -1,12 +1,14 @@
 import { HeuristicJudge } from "../judges/heuristic-judge.ts";
 import type { Judge } from "../judges/judge.ts";
 import { LlmJudge } from "../judges/llm-judge.ts";
+import type { EndpointFigures } from "../providers/call-monitor.ts";
 import {
   createLanguageModel,
   defaultModelEnvironment,
 } from "../providers/create-language-model.ts";
 import type { ModelEnvironment } from "../providers/model-environment.ts";
 import { type Price, priceOf } from "../providers/price-table.ts";
+import { SpendBudget } from "../providers/spend-budget.ts";
 import { usesPressurer } from "../spec/expand-followups.ts";
 import { InputError, type InputLocation } from "../spec/input-error.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
@@ -22,6 +24,10 @@ export interface Participants {
   prices: Map<string, Price | undefined>;
   /** Calls allowed in flight now across the endpoints in use (they adapt to rate limits). */
   concurrency: () => number;
+  /** Live figures of every endpoint's calls (requests/s, tokens/s, 429s, retries). */
+  calls: () => EndpointFigures[];
+  /** What every model call has cost so far, and `--max-cost` once the runner sets it. */
+  budget: SpendBudget;
 }
 
 /** The command-line option that replaced a list, so errors name it instead of the file. */
@@ -34,8 +40,12 @@ export interface ParticipantOverrides {
 export function createParticipants(
   experiment: LoadedExperiment,
   overridden: ParticipantOverrides = {},
-  environment: ModelEnvironment = defaultModelEnvironment({ settings: experiment.spec.models }),
+  environmentGiven: ModelEnvironment = defaultModelEnvironment({
+    settings: experiment.spec.models,
+  }),
 ): Participants {
+  const budget = environmentGiven.budget ?? new SpendBudget();
+  const environment = { ...environmentGiven, budget };
   const where = (list: "subjects" | "judges", index: number): InputLocation => {
     const option = overridden[list];
     return option ? { field: option } : { file: experiment.file, field: `${list}[${index}]` };
@@ -53,13 +63,23 @@ export function createParticipants(
   const specs = [
     ...experiment.spec.subjects,
     ...experiment.spec.judges.filter((spec) => spec !== "heuristic"),
+    ...(experiment.spec.pressurer ? [experiment.spec.pressurer] : []),
   ];
   const prices = new Map(
     specs.map((spec) => [spec, priceOf(spec, experiment.spec.models[spec])] as const),
   );
   const concurrency = () =>
     [...environment.endpointLimits.values()].reduce((sum, limit) => sum + limit.current, 0);
-  return { subjects, judges, prices, concurrency, ...(pressurer ? { pressurer } : {}) };
+  const calls = () => environment.callMonitor?.snapshot() ?? [];
+  return {
+    subjects,
+    judges,
+    prices,
+    concurrency,
+    calls,
+    budget,
+    ...(pressurer ? { pressurer } : {}),
+  };
 }
 
 /** A judge, repeated `samples` times when it is a model (the heuristic says the same every time). */

@@ -84,7 +84,7 @@ export function judgedTurnsPerTrial(
 
 function appliedSteps(scenario: ExperimentScenario, plan: TrialPlan) {
   return scenario.loaded.spec.steps.filter(
-    (step) => !("when" in step) || stepApplies(step.when, plan.levels),
+    (step) => !("when" in step) || stepApplies(step.when, plan.levels, plan.arm),
   );
 }
 

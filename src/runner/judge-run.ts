@@ -1,5 +1,6 @@
 import type { Judge } from "../judges/judge.ts";
 import { judgeTurn } from "../judges/judge-turn.ts";
+import { stopsTheRun } from "../providers/fatal-failure.ts";
 import { variablesFor } from "../spec/factor-combinations.ts";
 import { type JudgedStep, judgedSteps } from "../spec/judged-view.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
@@ -65,12 +66,19 @@ export async function judgeRun(
       return { judged: done, alreadyJudged, total, stoppedBecause: "interrupted" };
     const scenario = scenarios.get(trial.scenarioId);
     if (!scenario) continue;
-    const judged = await judgeTrial(trial, {
-      scenario,
-      steps: stepsByScenario.get(trial.scenarioId) ?? new Map(),
-      judges,
-      design: experiment.design,
-    });
+    let judged: JudgedTurnVerdicts[];
+    try {
+      judged = await judgeTrial(trial, {
+        scenario,
+        steps: stepsByScenario.get(trial.scenarioId) ?? new Map(),
+        judges,
+        design: experiment.design,
+      });
+    } catch (error) {
+      // A 401 or a missing model would fail every trial alike: the set stays partial, said why.
+      if (!stopsTheRun(error)) throw error;
+      return { judged: done, alreadyJudged, total, stoppedBecause: error.message };
+    }
     writeVerdictSet(store.database, trial.trialId, verdictSet, judged);
     done += 1;
     options.onTrialJudged?.(trial, { done, total: toJudge });

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { BudgetExceededError, type SpendBudget } from "../providers/spend-budget.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
 import { type RunCommandLine, type RunMetadata, RunStore } from "../store/run-store.ts";
 import { STORE_SCHEMA_VERSION } from "../store/schema.ts";
-import { CostMeter } from "./cost-meter.ts";
 import type { Participants } from "./create-participants.ts";
+import { type ErrorThreshold, errorThresholdPassed } from "./error-threshold.ts";
 import { expandTrials } from "./expand-trials.ts";
 import { candorVersion, gitRevision } from "./provenance.ts";
 import { runTrial } from "./run-trial.ts";
@@ -17,8 +18,13 @@ export interface RunOptions {
   /** Trials in flight at once. */
   concurrency?: number;
   onTrialDone?: (result: TrialResult, progress: RunProgress) => void;
-  /** Stop taking new trials once this much has been spent (in-flight trials finish). */
+  /**
+   * A hard cap on what this session spends: no model call starts that could pass it, and the run
+   * stops at the first call refused (its trial stays pending).
+   */
   maxCostUsd?: number;
+  /** `--fail-on-error`: no new trials once errored trials pass this; trials in flight finish. */
+  failOnError?: ErrorThreshold;
   /** Aborted on Ctrl-C: no new trials start; those in flight finish and are written. */
   signal?: AbortSignal;
   /** Told the run directory as soon as it exists (for a resume hint if the process must stop). */
@@ -31,7 +37,10 @@ export interface RunOptions {
 export interface RunProgress {
   done: number;
   total: number;
+  /** Dollars spent so far over the models with a known price (see unpricedModels). */
   costUsd: number;
+  /** Models that made billed calls without a known price: costUsd undercounts them. */
+  unpricedModels?: readonly string[];
   /** Tokens paid for so far (cache hits excluded). */
   tokens: number;
   /** Model calls allowed in flight right now, summed over the endpoints in use. */
@@ -43,8 +52,12 @@ export interface RunSummary {
   directory: string;
   counts: Record<"pending" | "complete" | "error", number>;
   simulated: boolean;
-  /** Why the run stopped before every trial was done (Ctrl-C, the cost limit). */
+  /** Why the run stopped before every trial was done (Ctrl-C, the cost limit, a fatal error). */
   stoppedBecause?: string;
+  /** Dollars this session's calls cost, over the models with a known price. */
+  costUsd?: number;
+  /** Models that made billed calls without a known price: costUsd undercounts them. */
+  unpricedModels?: string[];
 }
 
 /** Plans the experiment into a new run directory and runs every trial. */
@@ -78,6 +91,7 @@ export async function runExperiment(
       directory,
       counts: store.statusCounts(),
       simulated,
+      ...spendOf(participants),
       ...(stoppedBecause ? { stoppedBecause } : {}),
     };
   } finally {
@@ -102,7 +116,15 @@ export async function resumeRun(
     directory: store.directory,
     counts: store.statusCounts(),
     simulated: metadata.simulated,
+    ...spendOf(participants),
     ...(stoppedBecause ? { stoppedBecause } : {}),
+  };
+}
+
+function spendOf(participants: Participants): Pick<RunSummary, "costUsd" | "unpricedModels"> {
+  return {
+    costUsd: participants.budget.spentUsd,
+    unpricedModels: participants.budget.unpricedModels,
   };
 }
 
@@ -117,15 +139,16 @@ export async function executeTrials(
   const scenarios = new Map(
     experiment.scenarios.map((scenario) => [scenario.loaded.spec.id, scenario]),
   );
-  const meter = new CostMeter(participants.prices, participants.pressurer?.spec);
+  const { budget } = participants;
+  budget.setLimit(options.maxCostUsd);
   let next = 0;
   let done = 0;
+  let errored = 0;
   let stoppedBecause: string | undefined;
   const stopReason = () => {
     if (options.signal?.aborted) return "interrupted";
-    if (options.maxCostUsd !== undefined && meter.totalUsd >= options.maxCostUsd) {
-      return `the cost limit of $${options.maxCostUsd} was reached ($${meter.totalUsd.toFixed(4)} spent)`;
-    }
+    if (budget.refusal) return BUDGET_STOP;
+    if (options.failOnError) return errorThresholdPassed(options.failOnError, errored, done);
     return undefined;
   };
   const worker = async () => {
@@ -144,8 +167,13 @@ export async function executeTrials(
           design: experiment.design,
         });
       } catch (error) {
-        // The trial stays pending; a resume after the cause is fixed runs it.
-        stoppedBecause ??= error instanceof Error ? error.message : String(error);
+        // The trial stays pending; a resume after the cause is fixed (or with a higher cap) runs it.
+        stoppedBecause ??=
+          error instanceof BudgetExceededError
+            ? BUDGET_STOP
+            : error instanceof Error
+              ? error.message
+              : String(error);
         return;
       }
       try {
@@ -156,22 +184,38 @@ export async function executeTrials(
         stoppedBecause ??= `writing to the run directory ${store.directory} failed (${reason})`;
         return;
       }
-      meter.add(result);
       // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
       await yieldToEventLoop();
       done += 1;
+      if (result.status === "error") errored += 1;
       options.onTrialDone?.(result, {
         done,
         total: trials.length,
-        costUsd: meter.totalUsd,
-        tokens: meter.tokens,
+        costUsd: budget.spentUsd,
+        tokens: budget.tokens,
+        unpricedModels: budget.unpricedModels,
         concurrency: participants.concurrency(),
       });
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  // Said once every call has settled, so the figure is the run's final spend.
+  if (stoppedBecause === BUDGET_STOP) stoppedBecause = budgetStopReason(budget);
   return stoppedBecause ? { stoppedBecause } : {};
+}
+
+/** A marker until the final figure is known. */
+const BUDGET_STOP = "the cost limit was reached";
+
+function budgetStopReason(budget: SpendBudget): string {
+  const refusal = budget.refusal;
+  const unpriced = budget.unpricedModels;
+  const unknown = unpriced.length ? `, plus unknown amounts for ${unpriced.join(", ")}` : "";
+  const next = refusal
+    ? `; the next call, to ${refusal.spec}, could have cost up to $${refusal.refusedUsd.toFixed(4)}`
+    : "";
+  return `the cost limit of $${budget.limitUsd} was reached ($${budget.spentUsd.toFixed(4)} spent${unknown}${next})`;
 }
 
 function runMetadata(runId: string, experiment: LoadedExperiment, simulated: boolean): RunMetadata {

@@ -1,6 +1,6 @@
 import type { Judge } from "../judges/judge.ts";
 import { judgeTurn } from "../judges/judge-turn.ts";
-import { ProviderError, type ProviderErrorKind } from "../providers/provider-error.ts";
+import { stopsTheRun } from "../providers/fatal-failure.ts";
 import { splitTurn } from "../reasoning/split-turn.ts";
 import { expandFollowup, type PlayedFollowup } from "../spec/expand-followups.ts";
 import type { ExperimentSpec } from "../spec/experiment.ts";
@@ -43,8 +43,9 @@ export async function runTrial(
       turns: conversation.turns,
     };
   } catch (error) {
-    // A wrong key or model name fails every trial alike: stop the run instead of filling it with errors.
-    if (error instanceof ProviderError && FATAL_KINDS.has(error.kind)) throw error;
+    // A wrong key or model name fails every trial alike: stop the run instead of filling it with
+    // errors. So does a call the budget refused: the trial stays pending for a resume.
+    if (stopsTheRun(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     return {
       ...plan,
@@ -57,12 +58,6 @@ export async function runTrial(
 }
 
 type Phase = CallContext["phase"];
-
-const FATAL_KINDS: ReadonlySet<ProviderErrorKind> = new Set([
-  "authentication",
-  "permission",
-  "not_found",
-]);
 
 class Conversation {
   readonly turns: TurnRecord[] = [];
@@ -87,7 +82,7 @@ class Conversation {
   }
 
   async play(step: StepSpec): Promise<void> {
-    if ("when" in step && !stepApplies(step.when, this.plan.levels)) return;
+    if ("when" in step && !stepApplies(step.when, this.plan.levels, this.plan.arm)) return;
     switch (step.role) {
       case "user": {
         const content = this.userContent(step);

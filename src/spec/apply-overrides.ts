@@ -13,6 +13,8 @@ export interface ExperimentOverrides {
   samples?: number;
   seed?: number;
   maxTokens?: number;
+  /** `--batch`: every `openai:` and `anthropic:` model goes through its provider's batch API. */
+  batch?: boolean;
 }
 
 export function applyOverrides(
@@ -35,6 +37,7 @@ export function applyOverrides(
       "--max-tokens",
     );
   }
+  if (overrides.batch) spec.models = batchedModels(spec);
   const scenarios = selectScenarios(experiment, overrides.scenarios ?? []);
   spec.scenarios = spec.scenarios.filter((entry) =>
     scenarios.some(
@@ -48,6 +51,28 @@ export function applyOverrides(
       : { file: experiment.file, field: "samples" },
   );
   return { ...experiment, spec, scenarios };
+}
+
+/** Providers with a batch API (see check-model-settings.ts). */
+const BATCH_PROVIDERS = ["openai:", "anthropic:"];
+
+/**
+ * The models settings with `batch: true` for every subject, judge and pressurer whose provider has
+ * a batch API, so the run records it and prices those calls at the batch price.
+ */
+export function batchedModels(spec: LoadedExperiment["spec"]): LoadedExperiment["spec"]["models"] {
+  const specs = [...spec.subjects, ...spec.judges, ...(spec.pressurer ? [spec.pressurer] : [])];
+  const batched = specs.filter((model) =>
+    BATCH_PROVIDERS.some((prefix) => model.startsWith(prefix)),
+  );
+  if (batched.length === 0) {
+    throw new InputError("no openai: or anthropic: model to send through a batch API", {
+      field: "--batch",
+    });
+  }
+  const models = { ...spec.models };
+  for (const model of batched) models[model] = { ...models[model], batch: true };
+  return models;
 }
 
 function selectScenarios(experiment: LoadedExperiment, wanted: readonly string[]) {

@@ -58,6 +58,11 @@ export interface GenerateResult {
   latencyMs: number;
   /** Provider-specific facts worth keeping with the raw response (never secrets). */
   metadata?: Record<string, unknown>;
+  /**
+   * The reply's rate-limit headers only (`x-ratelimit-*`, `anthropic-ratelimit-*`, `retry-after`),
+   * for the rate governor, which removes them before the result goes on (they are never stored).
+   */
+  rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 /** A subject or judge model. */

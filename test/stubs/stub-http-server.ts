@@ -1,7 +1,8 @@
 /**
  * The parts the OpenAI and Anthropic stub servers share: a `node:http` server on 127.0.0.1 (port 0)
  * that records every request, plays a script of behaviours, adds a fixed latency, enforces a
- * requests-per-minute limit and closes without leaving sockets or timers behind.
+ * requests-per-minute limit or a provider-like token bucket (with `x-ratelimit-*` headers), fails
+ * every Nth request with a 500 if asked, and closes without leaving sockets or timers behind.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -15,6 +16,8 @@ export interface RecordedRequest {
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
   receivedAt: number;
+  /** Set when the server's own limit (requestsPerMinute, tokenBucket) turned the request away. */
+  rateLimited?: true;
 }
 
 /** Behaviours both stubs understand; each stub adds its own (replies, streams). */
@@ -52,6 +55,14 @@ export interface StubOptions<Behaviour> {
   requestsPerMinute?: number;
   /** When set, requests presenting another key get 401. */
   apiKey?: string;
+  /**
+   * A provider-like limit: a token bucket of `burst` requests refilled at `ratePerSecond`. Over it:
+   * 429 with `retry-after` (seconds, rounded up), `retry-after-ms` and OpenAI's `x-ratelimit-*`
+   * headers; every other answer carries the `x-ratelimit-*` headers too.
+   */
+  tokenBucket?: { ratePerSecond: number; burst: number };
+  /** Every Nth request the limits let through (1-based) gets a 500 instead of its answer. */
+  serverErrorEvery?: number;
 }
 
 export interface RunningStub {
@@ -124,6 +135,8 @@ class StubHttpServer<Behaviour extends { type: string }> {
   readonly #acceptedAt: number[] = [];
   readonly #queue: (Behaviour | CommonBehaviour)[];
   readonly #server: Server;
+  readonly #bucket: StubTokenBucket | undefined;
+  #admitted = 0;
   #closed = false;
 
   constructor(
@@ -131,6 +144,7 @@ class StubHttpServer<Behaviour extends { type: string }> {
     private readonly options: StubOptions<Behaviour | CommonBehaviour>,
   ) {
     this.#queue = Array.isArray(options.script) ? [...options.script] : [];
+    if (options.tokenBucket) this.#bucket = new StubTokenBucket(options.tokenBucket);
     this.#server = createServer((incoming, response) => {
       this.#handle(incoming, response).catch((error: unknown) => {
         if (!response.headersSent) dialect.writeError(response, 500, { message: String(error) });
@@ -175,10 +189,20 @@ class StubHttpServer<Behaviour extends { type: string }> {
     }
     const retryAfter = this.#overLimit();
     if (retryAfter !== undefined) {
+      request.rateLimited = true;
       setHeaders(response, this.dialect.rateLimitHeaders(retryAfter));
       return this.dialect.writeError(response, 429, { message: "requests per minute exceeded" });
     }
-    const behaviour = this.#next(request, index);
+    if (this.#bucket && !this.#bucket.admit(response)) {
+      request.rateLimited = true;
+      return this.dialect.writeError(response, 429, { message: "Rate limit reached for requests" });
+    }
+    this.#admitted += 1;
+    const every = this.options.serverErrorEvery;
+    const behaviour =
+      every && this.#admitted % every === 0
+        ? ({ type: "error", status: 500, message: "stub fault" } as const)
+        : this.#next(request, index);
     await exchange.delay((this.options.latencyMs ?? 0) + delayOf(behaviour));
     if (this.#closed || exchange.socket.destroyed) return;
     await this.#play(behaviour, request, exchange);
@@ -245,6 +269,40 @@ class StubHttpServer<Behaviour extends { type: string }> {
       }, milliseconds);
       this.#timers.add(timer);
     });
+  }
+}
+
+/** The stub's request limit, as OpenAI states it: per minute, what remains, time until full. */
+class StubTokenBucket {
+  #level: number;
+  #updatedAt = Date.now();
+
+  constructor(private readonly limit: { ratePerSecond: number; burst: number }) {
+    this.#level = limit.burst;
+  }
+
+  /** Takes one request if the bucket allows and sets the answer's rate-limit headers. */
+  admit(response: ServerResponse): boolean {
+    const now = Date.now();
+    const { ratePerSecond, burst } = this.limit;
+    this.#level = Math.min(burst, this.#level + ((now - this.#updatedAt) / 1000) * ratePerSecond);
+    this.#updatedAt = now;
+    const admitted = this.#level >= 1;
+    if (admitted) this.#level -= 1;
+    const untilFullMs = Math.ceil(((burst - this.#level) / ratePerSecond) * 1000);
+    setHeaders(response, {
+      "x-ratelimit-limit-requests": String(Math.round(ratePerSecond * 60)),
+      "x-ratelimit-remaining-requests": String(Math.floor(this.#level)),
+      "x-ratelimit-reset-requests": `${untilFullMs}ms`,
+    });
+    if (!admitted) {
+      const waitMs = Math.ceil(((1 - this.#level) / ratePerSecond) * 1000);
+      setHeaders(response, {
+        "retry-after": String(Math.ceil(waitMs / 1000)),
+        "retry-after-ms": String(waitMs),
+      });
+    }
+    return admitted;
   }
 }
 

@@ -18,6 +18,7 @@ import type {
   LanguageModel,
   ReasoningVisibility,
 } from "../../spec/language-model.ts";
+import { rateLimitHeadersOf } from "../provider-error.ts";
 import {
   CallDeadline,
   type CallIdentity,
@@ -29,6 +30,7 @@ import {
   providerFailure,
   type SdkFailure,
   stringField,
+  tokenCount,
 } from "../sdk-failure.ts";
 
 /** Extended thinking, as the Messages API takes it. Left out, the model's default applies. */
@@ -99,15 +101,28 @@ export class AnthropicLanguageModel implements LanguageModel {
     const deadline = new CallDeadline(this.#call.timeoutMs, request.signal);
     const started = performance.now();
     try {
-      const message: unknown = await this.#client.messages.create(this.#requestBody(request), {
-        signal: deadline.signal,
-      });
-      return { ...this.#readMessage(message, request), latencyMs: elapsed(started) };
+      const { data: message, response } = await this.#client.messages
+        .create(this.#requestBody(request), { signal: deadline.signal })
+        .withResponse();
+      const result = { ...this.#readMessage(message, request), latencyMs: elapsed(started) };
+      // Handed to the rate governor, which removes them before the result goes on.
+      const rateLimitHeaders = rateLimitHeadersOf(headerRecord(response.headers));
+      return rateLimitHeaders ? { ...result, rateLimitHeaders } : result;
     } catch (error) {
       throw providerFailure(error, describeAnthropicError(error), deadline, this.#call);
     } finally {
       deadline.dispose();
     }
+  }
+
+  /** The body `generate` sends, for a Message Batches request (`src/providers/batch/`). */
+  batchRequestBody(request: GenerateRequest): MessageBody {
+    return this.#requestBody(request);
+  }
+
+  /** A message returned by Message Batches, read exactly as `generate` reads one. */
+  readBatchMessage(message: unknown, request: GenerateRequest): Omit<GenerateResult, "latencyMs"> {
+    return this.#readMessage(message, request);
   }
 
   #requestBody(request: GenerateRequest): MessageBody {
@@ -177,10 +192,10 @@ export class AnthropicLanguageModel implements LanguageModel {
           : blocks.text,
       usage: {
         inputTokens:
-          (numberField(usage, "input_tokens") ?? 0) +
-          (numberField(usage, "cache_creation_input_tokens") ?? 0) +
-          (numberField(usage, "cache_read_input_tokens") ?? 0),
-        outputTokens: numberField(usage, "output_tokens") ?? 0,
+          (tokenCount(usage, "input_tokens", this.#call) ?? 0) +
+          (tokenCount(usage, "cache_creation_input_tokens", this.#call) ?? 0) +
+          (tokenCount(usage, "cache_read_input_tokens", this.#call) ?? 0),
+        outputTokens: tokenCount(usage, "output_tokens", this.#call) ?? 0,
       },
       modelId: stringField(message, "model") || this.#model,
       finishReason: stringField(message, "stop_reason") ?? "unknown",
@@ -225,7 +240,10 @@ export class AnthropicLanguageModel implements LanguageModel {
 }
 
 /** The SDK's parameters plus the sampling settings its types dropped (the API still reads them). */
-type MessageBody = MessageCreateParamsNonStreaming & { temperature?: number; top_p?: number };
+export type MessageBody = MessageCreateParamsNonStreaming & {
+  temperature?: number;
+  top_p?: number;
+};
 
 interface ReadBlocks {
   text: string;
@@ -283,7 +301,7 @@ function textContent(messages: readonly ChatMessage[]): string | TextBlockParam[
   return messages.map((message) => ({ type: "text", text: message.content }));
 }
 
-function describeAnthropicError(error: unknown): SdkFailure | undefined {
+export function describeAnthropicError(error: unknown): SdkFailure | undefined {
   if (error instanceof APIUserAbortError) return { type: "aborted" };
   if (error instanceof APIConnectionTimeoutError) return { type: "timeout" };
   if (error instanceof APIConnectionError) return { type: "connection" };

@@ -2,9 +2,9 @@ import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/
 import { EMPTY_RESPONSE_ATTEMPTS, ProviderError } from "../provider-error.ts";
 
 export interface RetryPolicy {
-  /** Attempts in all, the first included. */
+  /** Attempts in all, the first included, for failures other than 429s (which never count). */
   maxAttempts: number;
-  /** No retry starts once this much time has passed since the first attempt. */
+  /** The call's time budget (`retry_budget_seconds`): no retry starts that would end past it. */
   maxTotalMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -19,13 +19,16 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export interface RetryHooks {
   sleep?: (milliseconds: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
   random?: () => number;
   onRetry?: (error: ProviderError, attempt: number, delayMs: number) => void;
 }
 
 /**
- * The one layer that retries (SDK retries are off). Exponential backoff with full jitter; a
- * server's retry-after wins when it asks for longer. Only retryable failures are retried.
+ * The one layer that retries (SDK retries are off). Exponential backoff with full jitter, which a
+ * server's retry-after may lengthen but never shorten. Only retryable failures are retried. A 429
+ * is the server pacing us, not a fault: it never uses up an attempt, only the call's time budget
+ * (the rate governor below makes every caller of the endpoint wait out one shared cool-down).
  */
 export function withRetries(
   model: LanguageModel,
@@ -33,25 +36,32 @@ export function withRetries(
   hooks: RetryHooks = {},
 ): LanguageModel {
   const sleep = hooks.sleep ?? abortableSleep;
+  const now = hooks.now ?? Date.now;
   const random = hooks.random ?? Math.random;
   return {
     spec: model.spec,
     simulated: model.simulated,
     async generate(request: GenerateRequest): Promise<GenerateResult> {
-      const started = Date.now();
-      for (let attempt = 1; ; attempt++) {
+      const started = now();
+      let failedAttempts = 0;
+      let rateLimited = 0;
+      for (;;) {
         try {
           return await model.generate(request);
         } catch (error) {
           if (!(error instanceof ProviderError) || !error.retryable) throw error;
-          const attempts =
-            error.kind === "empty_response"
-              ? Math.min(policy.maxAttempts, EMPTY_RESPONSE_ATTEMPTS)
-              : policy.maxAttempts;
-          if (attempt >= attempts) throw error;
-          const delay = retryDelay(policy, attempt, error, random);
-          if (Date.now() - started + delay > policy.maxTotalMs) throw error;
-          hooks.onRetry?.(error, attempt, delay);
+          const isRateLimit = error.kind === "rate_limit";
+          if (isRateLimit) rateLimited += 1;
+          else failedAttempts += 1;
+          if (!isRateLimit && failedAttempts >= attemptLimit(policy, error)) throw error;
+          const delay = retryDelay(
+            policy,
+            isRateLimit ? rateLimited : failedAttempts,
+            error,
+            random,
+          );
+          if (now() - started + delay > policy.maxTotalMs) throw error;
+          hooks.onRetry?.(error, failedAttempts + rateLimited, delay);
           await sleep(delay, request.signal);
         }
       }
@@ -59,18 +69,27 @@ export function withRetries(
   };
 }
 
+function attemptLimit(policy: RetryPolicy, error: ProviderError): number {
+  return error.kind === "empty_response"
+    ? Math.min(policy.maxAttempts, EMPTY_RESPONSE_ATTEMPTS)
+    : policy.maxAttempts;
+}
+
+/**
+ * The wait before the next attempt: full-jitter exponential backoff over the failures so far, or
+ * the server's retry-after (with a little jitter, so waiting callers do not return in lockstep)
+ * when that is longer. A retry-after never shortens the backoff.
+ */
 export function retryDelay(
   policy: RetryPolicy,
-  attempt: number,
+  failures: number,
   error: ProviderError,
   random: () => number,
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = random() * ceiling;
-  // A small jitter on top of retry-after keeps many waiting callers from returning in lockstep.
-  if (error.retryAfterMs !== undefined)
-    return Math.min(policy.maxDelayMs, error.retryAfterMs + random() * 250);
-  return jittered;
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failures - 1));
+  const backoff = random() * ceiling;
+  if (error.retryAfterMs === undefined) return backoff;
+  return Math.min(policy.maxDelayMs, Math.max(backoff, error.retryAfterMs + random() * 250));
 }
 
 function abortableSleep(milliseconds: number, signal?: AbortSignal): Promise<void> {

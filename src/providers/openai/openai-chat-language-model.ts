@@ -13,6 +13,7 @@ import type {
   LanguageModel,
   ReasoningVisibility,
 } from "../../spec/language-model.ts";
+import { rateLimitHeadersOf } from "../provider-error.ts";
 import {
   CallDeadline,
   type CallIdentity,
@@ -24,6 +25,7 @@ import {
   providerFailure,
   type SdkFailure,
   stringField,
+  tokenCount,
   truncatedStream,
 } from "../sdk-failure.ts";
 
@@ -125,6 +127,16 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     }
   }
 
+  /** The body `generate` sends, for a batch API line (`src/providers/batch/`). */
+  batchRequestBody(request: GenerateRequest): ChatCompletionCreateParamsNonStreaming {
+    return this.#requestBody(request);
+  }
+
+  /** A completion returned by the batch API, read exactly as `generate` reads one. */
+  readBatchCompletion(completion: unknown): Omit<GenerateResult, "latencyMs"> {
+    return this.#readCompletion(completion);
+  }
+
   #requestBody(request: GenerateRequest): ChatCompletionCreateParamsNonStreaming {
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: this.#model,
@@ -154,11 +166,10 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #whole(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
-    const completion: unknown = await this.#client.chat.completions.create(
-      this.#requestBody(request),
-      { signal: deadline.signal },
-    );
-    return this.#readCompletion(completion);
+    const { data: completion, response } = await this.#client.chat.completions
+      .create(this.#requestBody(request), { signal: deadline.signal })
+      .withResponse();
+    return withRateLimitHeaders(this.#readCompletion(completion), response.headers);
   }
 
   #readCompletion(completion: unknown): Reply {
@@ -175,7 +186,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
       text: contentText(message.content) || refusal || "",
       reasoning: stringField(message, "reasoning_content") || stringField(message, "reasoning"),
       reasoningTokens: reasoningTokens(usage),
-      usage: readUsage(usage),
+      usage: readUsage(usage, this.#call),
       modelId: stringField(completion, "model"),
       fingerprint: stringField(completion, "system_fingerprint"),
       finishReason: stringField(choice, "finish_reason"),
@@ -189,7 +200,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #streamed(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
-    const { data: stream, request_id } = await this.#client.chat.completions
+    const { data: stream, request_id, response } = await this.#client.chat.completions
       .create(
         { ...this.#requestBody(request), stream: true, stream_options: { include_usage: true } },
         { signal: deadline.signal },
@@ -202,7 +213,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     if (assembly.finishReason === undefined) {
       throw truncatedStream(this.#call, `${assembly.chunks} chunks, no finish_reason`);
     }
-    return this.#reply(assembly.parts());
+    return withRateLimitHeaders(this.#reply(assembly.parts(this.#call)), response.headers);
   }
 
   #reply(parts: ReplyParts): Reply {
@@ -279,12 +290,12 @@ class StreamAssembly {
     this.finishReason = stringField(choice, "finish_reason") ?? this.finishReason;
   }
 
-  parts(): ReplyParts {
+  parts(call: CallIdentity): ReplyParts {
     return {
       text: this.#text || this.#refusal,
       reasoning: this.#reasoning || undefined,
       reasoningTokens: reasoningTokens(this.#usage),
-      usage: readUsage(this.#usage),
+      usage: readUsage(this.#usage, call),
       modelId: this.#model,
       fingerprint: this.#fingerprint,
       finishReason: this.finishReason,
@@ -323,9 +334,9 @@ function nativeReasoning(
   return undefined;
 }
 
-function readUsage(usage: unknown): GenerateResult["usage"] | undefined {
-  const inputTokens = numberField(usage, "prompt_tokens");
-  const outputTokens = numberField(usage, "completion_tokens");
+function readUsage(usage: unknown, call: CallIdentity): GenerateResult["usage"] | undefined {
+  const inputTokens = tokenCount(usage, "prompt_tokens", call);
+  const outputTokens = tokenCount(usage, "completion_tokens", call);
   if (inputTokens === undefined && outputTokens === undefined) return undefined;
   return { inputTokens: inputTokens ?? 0, outputTokens: outputTokens ?? 0 };
 }
@@ -335,7 +346,13 @@ function reasoningTokens(usage: unknown): number | undefined {
   return numberField(details, "reasoning_tokens");
 }
 
-function describeOpenAIError(error: unknown): SdkFailure | undefined {
+/** Hands the reply's rate-limit headers to the rate governor (which removes them again). */
+function withRateLimitHeaders(reply: Reply, headers: Headers): Reply {
+  const rateLimitHeaders = rateLimitHeadersOf(headerRecord(headers));
+  return rateLimitHeaders ? { ...reply, rateLimitHeaders } : reply;
+}
+
+export function describeOpenAIError(error: unknown): SdkFailure | undefined {
   if (error instanceof APIUserAbortError) return { type: "aborted" };
   if (error instanceof APIConnectionTimeoutError) return { type: "timeout" };
   if (error instanceof APIConnectionError) return { type: "connection" };
