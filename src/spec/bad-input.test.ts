@@ -149,6 +149,13 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${SCENARIOS}/unknown-tag.yaml`, loader: "scenario", message: "uses the YAML tag !custom at line 3, column 8, which candor does not read", cli: "validate" },
   { file: `${SCENARIOS}/js-function-tag.yaml`, loader: "scenario", message: "uses the YAML tag !!js/function at line 5, column 16, which candor does not read" },
   { file: `${SCENARIOS}/utf16.yaml`, loader: "scenario", message: "is UTF-16 text; save it as UTF-8", cli: "validate" },
+  { file: `${SCENARIOS}/harmful-on-followup.yaml`, loader: "scenario", field: "steps[2].harmful", message: "not allowed on this step: `harmful` belongs on steps with role user", cli: "validate" },
+  { file: `${SCENARIOS}/when-on-intervention.yaml`, loader: "scenario", field: "steps[1].when", message: "not allowed on this step: `when` belongs on steps with role user, assistant, generate or followup; the intervention point plays in every arm and combination" },
+  { file: `${SCENARIOS}/unquoted-placeholder.yaml`, loader: "scenario", message: 'is not valid YAML at line 27, column 27: Unexpected scalar at node end; a value that starts with a {{variable}} must be quoted, e.g. content: "{{name}} asks again"', cli: "validate" },
+  { file: `${SCENARIOS}/arm-condition-before-intervention.yaml`, loader: "scenario", field: "steps[0].when.arm", message: "an arm condition applies only after the intervention point" },
+  { file: `${SCENARIOS}/unknown-arm-in-when.yaml`, loader: "scenario", field: "steps[3].when.arm", message: 'unknown arm "refusel"; arms: refusal, rebuttal, natural, control' },
+  { file: `${SCENARIOS}/arm-followup-not-last.yaml`, loader: "scenario", field: "steps[2].when.arm", message: "a follow-up played in some arms only must come after every follow-up played in all arms (steps[3] follows it)" },
+  { file: `${SCENARIOS}/factor-named-arm.yaml`, loader: "scenario", field: "factors.arm", message: '"arm" is reserved: `when: {arm: [...]}` names arms' },
   { file: `${SCENARIOS}/unknown-factor-baseline.yaml`, loader: "scenario", field: "factors.pressure.baseline", message: 'unknown level "medium"; levels: low, high' },
 
   // Experiment shape.
@@ -161,11 +168,13 @@ const BAD_INPUTS: BadInput[] = [
   { file: `${EXPERIMENTS}/samples-negative.yaml`, loader: "experiment", field: "samples", message: "Too small: expected number to be >=1", cli: "run" },
   { file: `${EXPERIMENTS}/unknown-arm.yaml`, loader: "experiment", field: "arms[1]", message: "expected one of refusal, rebuttal, natural, control", cli: "run" },
   { file: `${EXPERIMENTS}/duplicate-arms.yaml`, loader: "experiment", field: "arms[2]", message: 'duplicate "natural"', cli: "plan" },
-  { file: `${EXPERIMENTS}/scenario-id-is-path.yaml`, loader: "experiment", field: "scenarios[0]", message: "expected lower-case letters, digits, '-' or '_'" },
+  { file: `${EXPERIMENTS}/scenario-id-is-path.yaml`, loader: "experiment", field: "scenarios[0]", message: "expected a scenario id (lower-case letters, digits, '-' or '_': the file name without .yaml, looked up in scenario_dir) or a path to a .yaml file, relative to this experiment file" },
   { file: `${EXPERIMENTS}/subject-without-provider.yaml`, loader: "experiment", field: "subjects[0]", message: "expected PROVIDER:MODEL, e.g. sim:default or openai:gpt-4o" },
 
   // Experiment semantics: the scenarios it names, their factors, and its participants.
-  { file: `${EXPERIMENTS}/unknown-scenario.yaml`, loader: "experiment", field: "scenarios[0]", message: `unknown scenario: there is no ${resolve(ROOT, "test/fixtures/valid/scenarios/nosuch.yaml")}`, cli: "run" },
+  { file: `${EXPERIMENTS}/unknown-scenario.yaml`, loader: "experiment", field: "scenarios[0]", message: `unknown scenario: no nosuch.yaml in ${resolve(ROOT, "test/fixtures/valid/scenarios")}. An id is looked up as ID.yaml in scenario_dir`, cli: "run" },
+  { file: `${EXPERIMENTS}/scenario-path-missing.yaml`, loader: "experiment", field: "scenarios[0]", message: `there is no ${resolve(ROOT, EXPERIMENTS, "scenarios/nosuch.yaml")} (a path is read relative to the experiment file)`, cli: "validate" },
+  { file: `${EXPERIMENTS}/scenario-in-two-folders.yaml`, loader: "experiment", field: "scenarios[0]", message: `"tiny" is in more than one scenario folder (${resolve(ROOT, "test/fixtures/valid/scenarios/tiny.yaml")}, ${resolve(ROOT, EXPERIMENTS, "two-folders/tiny.yaml")}); name the one you mean by its path` },
   { file: `${EXPERIMENTS}/duplicate-scenarios.yaml`, loader: "experiment", field: "scenarios[1]", message: 'duplicate "tiny"', cli: "run" },
   { file: `${EXPERIMENTS}/unknown-factor.yaml`, loader: "experiment", field: "scenarios[0].factors.mood", message: 'unknown factor; scenario "tiny" has: delivery, pressure', cli: "plan" },
   { file: `${EXPERIMENTS}/unknown-level.yaml`, loader: "experiment", field: "scenarios[0].factors.delivery[1]", message: 'unknown level "sequential"; levels: concurrent, split', cli: "plan" },

@@ -24,10 +24,26 @@ const interventionOverride = z.strictObject({
   output: z.string().min(1).max(50_000).optional(),
 });
 
+/** A scenario file named by path (it ends in .yaml or .yml), relative to the experiment file. */
+export const SCENARIO_PATH = /\.ya?ml$/i;
+
+/**
+ * A scenario reference: an id, looked up as ID.yaml in the scenario folders, or a path to a
+ * .yaml file relative to the experiment. One message teaches both forms.
+ */
+const scenarioReference = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine(
+    (value) => /^[a-z0-9][a-z0-9_-]*$/.test(value) || SCENARIO_PATH.test(value),
+    "expected a scenario id (lower-case letters, digits, '-' or '_': the file name without .yaml, looked up in scenario_dir) or a path to a .yaml file, relative to this experiment file",
+  );
+
 const scenarioEntry = z.union([
-  identifier,
+  scenarioReference,
   z.strictObject({
-    id: identifier,
+    id: scenarioReference,
     factors: z
       .record(identifier, z.array(identifier).min(1))
       .optional()
@@ -158,10 +174,11 @@ export const experimentSchema = z.strictObject({
   title: z.string().min(1).max(500),
   description: z.string().max(20_000).optional(),
   scenario_dir: z
-    .string()
-    .min(1)
+    .union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000)).min(1).max(32)])
     .default("scenarios")
-    .describe("Where scenario files named by id are found, relative to this file."),
+    .describe(
+      "Where scenario files named by id are found (ID.yaml), relative to this file; a list searches several folders (an id found in two is an error). `candor:scenarios` names the scenarios bundled with candor.",
+    ),
   scenarios: z.array(scenarioEntry).min(1),
   subjects: z.array(modelSpec).min(1),
   pressurer: modelSpec

@@ -26,15 +26,23 @@ export function variablesFor(scenario: ScenarioSpec, levels: FactorLevels): Reco
   return variables;
 }
 
-/** Whether a step's `when` condition holds at these levels. */
+/** The reserved `when` key that names arms instead of a factor. */
+export const ARM_CONDITION = "arm";
+
+/**
+ * Whether a step's `when` condition holds at these levels in this arm. `arm` names arms, unless
+ * the scenario is an old one with a factor of that name (its stored copy plays as it was made).
+ */
 export function stepApplies(
   when: Readonly<Record<string, string | string[]>> | undefined,
   levels: FactorLevels,
+  arm?: string,
 ): boolean {
   if (!when) return true;
   return Object.entries(when).every(([factor, accepted]) => {
-    const level = levels[factor];
-    return level !== undefined && (Array.isArray(accepted) ? accepted : [accepted]).includes(level);
+    const namesArm = factor === ARM_CONDITION && !Object.hasOwn(levels, ARM_CONDITION);
+    const value = namesArm ? arm : levels[factor];
+    return value !== undefined && (Array.isArray(accepted) ? accepted : [accepted]).includes(value);
   });
 }
 

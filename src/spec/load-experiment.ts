@@ -1,5 +1,4 @@
-import { existsSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename } from "node:path";
 import { checkModelSettings } from "./check-model-settings.ts";
 import { checkTrialCount } from "./count-trials.ts";
 import {
@@ -7,6 +6,7 @@ import {
   type ExperimentSpec,
   type ExtraFollowup,
   experimentSchema,
+  SCENARIO_PATH,
 } from "./experiment.ts";
 import { factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
@@ -14,6 +14,7 @@ import { assertScenarioId, type LoadedScenario, loadScenario, sha256 } from "./l
 import { designOf, type MeasurementDesign } from "./measurement-design.ts";
 import { readYamlFile } from "./read-yaml-file.ts";
 import type { InterventionTurnSpec, ScenarioSpec, StepSpec } from "./scenario.ts";
+import { isScenarioPath, resolveScenarioFile, scenarioFolders } from "./scenario-folders.ts";
 import { parseWithSchema } from "./schema-issues.ts";
 import { renderTemplate, templateVariableNames } from "./template.ts";
 import { validateScenario } from "./validate-scenario.ts";
@@ -47,10 +48,15 @@ export function loadExperiment(file: string): LoadedExperiment {
   checkModelSettings(spec, file);
   const declaresPrimary = typeof data === "object" && data !== null && "primary" in data;
   if (declaresPrimary) checkPrimaryContrast(spec, file);
-  const scenarioDir = resolve(dirname(file), spec.scenario_dir);
+  const folders = scenarioFolders(spec.scenario_dir, file);
   const scenarios = spec.scenarios.map((entry, index) =>
-    resolveScenario(entry, index, scenarioDir, spec.arms, file),
+    resolveScenario(entry, index, folders, spec.arms, file),
   );
+  // Entries given as paths are recorded by id: a run keys its stored copies by id.
+  spec.scenarios = spec.scenarios.map((entry, index) => {
+    const id = (scenarios[index] as ExperimentScenario).loaded.spec.id;
+    return typeof entry === "string" ? id : { ...entry, id };
+  });
   checkDistinct(
     scenarios.map((scenario) => scenario.loaded.spec.id),
     "scenarios",
@@ -107,13 +113,14 @@ export function checkTieBreaker(
 function resolveScenario(
   entry: ExperimentSpec["scenarios"][number],
   index: number,
-  scenarioDir: string,
+  folders: readonly string[],
   arms: readonly Arm[],
   file: string,
 ): ExperimentScenario {
-  const id = typeof entry === "string" ? entry : entry.id;
-  const field = `scenarios[${index}]`;
-  const loaded = loadScenarioNamedIn(join(scenarioDir, `${id}.yaml`), file, field);
+  const reference = typeof entry === "string" ? entry : entry.id;
+  const field = typeof entry === "string" ? `scenarios[${index}]` : `scenarios[${index}].id`;
+  const scenarioFile = resolveScenarioFile(reference, folders, file, field);
+  const loaded = loadScenarioNamedIn(scenarioFile, isScenarioPath(reference), file, field);
   return configureScenario(loaded, entry, index, arms, file);
 }
 
@@ -189,14 +196,17 @@ function withExtraFollowups(
   return { ...loaded, spec };
 }
 
-function loadScenarioNamedIn(scenarioFile: string, file: string, field: string): LoadedScenario {
-  if (!existsSync(scenarioFile)) {
-    throw new InputError(`unknown scenario: there is no ${scenarioFile}`, { file, field });
-  }
-  const id = basename(scenarioFile, ".yaml");
+/** Loads a scenario an experiment names; one named by id must carry the id of its file name. */
+function loadScenarioNamedIn(
+  scenarioFile: string,
+  byPath: boolean,
+  file: string,
+  field: string,
+): LoadedScenario {
+  const id = basename(scenarioFile).replace(SCENARIO_PATH, "");
   try {
     const loaded = loadScenario(scenarioFile);
-    assertScenarioId(loaded, id);
+    if (!byPath) assertScenarioId(loaded, id);
     return loaded;
   } catch (error) {
     if (!(error instanceof InputError) || error.file !== scenarioFile) throw error;

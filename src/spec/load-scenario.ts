@@ -3,6 +3,7 @@ import { InputError } from "./input-error.ts";
 import { readYamlFile } from "./read-yaml-file.ts";
 import { type ScenarioSpec, scenarioSchema } from "./scenario.ts";
 import { parseWithSchema } from "./schema-issues.ts";
+import { stepFieldHint } from "./step-field-hint.ts";
 import { validateScenario } from "./validate-scenario.ts";
 
 export interface LoadedScenario {
@@ -36,7 +37,8 @@ export function scenarioFromData(
   options: { legacy?: boolean; storedCopy?: boolean } = {},
 ): LoadedScenario {
   const source = JSON.stringify(data);
-  const spec = parseWithSchema(scenarioSchema, options.legacy ? upgradeLegacy(data) : data, file);
+  const scenario = options.legacy ? upgradeLegacy(data) : data;
+  const spec = parseWithSchema(scenarioSchema, scenario, file, stepFieldHint);
   // Data not read from a scenario file here is a run's stored copy unless the caller says not.
   const storedCopy = options.storedCopy ?? true;
   validateScenario(spec, file, { requireNeutral: !options.legacy, storedCopy });

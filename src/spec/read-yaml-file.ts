@@ -87,7 +87,8 @@ function parseYaml(text: string, file: string) {
     const where = line ? ` at line ${line.line}, column ${line.col}` : "";
     // prettyErrors appends the position to the message; it is already in `where`.
     const problem = firstLine(firstError.message).replace(/ at line \d+, column \d+:?$/, "");
-    throw new InputError(`is not valid YAML${where}: ${problem}`, { file });
+    const hint = line && /\{\{/.test(text.split("\n")[line.line - 1] ?? "") ? QUOTE_HINT : "";
+    throw new InputError(`is not valid YAML${where}: ${problem}${hint}`, { file });
   }
   // An unknown tag (`!custom`, `!!js/function`) would otherwise be read silently as a string.
   const unknownTag = document.warnings.find((warning) => warning.code === "TAG_RESOLVE_FAILED");
@@ -106,7 +107,38 @@ function parseYaml(text: string, file: string) {
   if (nestingDepth(document.contents) > YAML_LIMITS.maxDepth) {
     throw new InputError(`nests deeper than ${YAML_LIMITS.maxDepth} levels`, { file });
   }
+  refuseUnquotedPlaceholder(document, text, file);
   return document;
+}
+
+const QUOTE_HINT =
+  '; a value that starts with a {{variable}} must be quoted, e.g. content: "{{name}} asks again"';
+
+/**
+ * Unquoted, `{{name}}` is YAML for a mapping inside a mapping, never what a scenario means; it
+ * would surface later as "expected string, got object". Said here, where the cause is.
+ */
+function refuseUnquotedPlaceholder(
+  document: ReturnType<typeof parseDocument>,
+  text: string,
+  file: string,
+): void {
+  const pending: unknown[] = [document.contents];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (isMap(node)) {
+      const [only] = node.items;
+      if (node.flow && node.items.length === 1 && isMap(only?.key) && only.key.flow) {
+        const offset = node.range?.[0] ?? 0;
+        const line = text.slice(0, offset).split("\n").length;
+        throw new InputError(
+          `has an unquoted {{…}} at line ${line}, which YAML reads as a mapping, not text${QUOTE_HINT}`,
+          { file },
+        );
+      }
+      for (const item of node.items) pending.push(item.value);
+    } else if (isSeq(node)) pending.push(...node.items);
+  }
 }
 
 function toPlainData(document: ReturnType<typeof parseDocument>, file: string): unknown {

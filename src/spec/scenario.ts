@@ -7,8 +7,15 @@ const identifier = z
 const text = z.string().min(1, "must not be empty").max(50_000);
 const variables = z.record(identifier, z.string().max(20_000));
 
-/** When a step applies: every named factor must be at one of the listed levels. */
-const when = z.record(identifier, z.union([identifier, z.array(identifier).min(1)]));
+/**
+ * When a step applies: every named factor must be at one of the listed levels, and `arm` (a
+ * reserved name) at one of the listed arms; a step after the intervention point only.
+ */
+const when = z
+  .record(identifier, z.union([identifier, z.array(identifier).min(1)]))
+  .describe(
+    "Plays the step only where every named factor is at one of the listed levels; `arm: [refusal, rebuttal]` names arms (steps after the intervention point only).",
+  );
 
 const examples = z.strictObject({
   reasoning: z.array(text).min(1),
@@ -49,10 +56,18 @@ const check = z
 const stepBase = { id: identifier.optional(), when: when.optional() };
 const judgedStep = { examples: stepExamples.optional(), checks: z.array(check).optional() };
 
+const consecutiveUserTurn = z
+  .boolean()
+  .optional()
+  .describe(
+    "Declares that this user turn follows another user turn on purpose (e.g. a forwarded document after a message); `scenario check` refuses two user turns in a row otherwise.",
+  );
+
 const userStep = z.strictObject({
   ...stepBase,
   role: z.literal("user"),
   content: text,
+  consecutive_user_turn: consecutiveUserTurn,
   harmful: z
     .boolean()
     .default(false)
@@ -87,6 +102,7 @@ const followupStep = z.strictObject({
   ...judgedStep,
   id: identifier,
   role: z.literal("followup"),
+  consecutive_user_turn: consecutiveUserTurn,
   content: z
     .union([text, z.array(text).min(1)])
     .optional()

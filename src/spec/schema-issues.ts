@@ -12,10 +12,13 @@ export function parseWithSchema<Schema extends z.ZodType>(
   schema: Schema,
   data: unknown,
   file: string,
+  explainUnknownField?: UnknownFieldHint,
 ): z.output<Schema> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, schema));
+  const problems = result.error.issues.flatMap((issue) =>
+    describeIssue(issue, schema, explainUnknownField),
+  );
   const [first, ...rest] = problems;
   if (!first) throw new InputError("does not match the schema", { file });
   const listed = rest.slice(0, MAX_LISTED_PROBLEMS - 1).map((problem) => {
@@ -41,19 +44,31 @@ interface Problem {
   message: string;
 }
 
-function describeIssue(issue: Issue, schema: z.ZodType): Problem[] {
+/** A better message for a field the schema knows, but not at this place. */
+export type UnknownFieldHint = (
+  path: readonly PropertyKey[],
+  key: PropertyKey,
+) => string | undefined;
+
+function describeIssue(issue: Issue, schema: z.ZodType, hint?: UnknownFieldHint): Problem[] {
   const path = [...issue.path];
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => ({
         path: [...path, key],
-        message: `unknown field${suggestion(key, knownFields(schema))}`,
+        message: hint?.(path, key) ?? `unknown field${suggestion(key, knownFields(schema))}`,
       }));
     case "invalid_value":
       return [{ path, message: `expected one of ${issue.values.map(String).join(", ")}` }];
     case "invalid_union": {
       const options = (issue as { options?: unknown[] }).options;
       if (options) return [{ path, message: `expected one of ${options.map(String).join(", ")}` }];
+      const closest = closestBranch(issue);
+      if (closest) {
+        return closest.flatMap((inner) =>
+          describeIssue({ ...inner, path: [...path, ...inner.path] } as Issue, schema, hint),
+        );
+      }
       return [{ path, message: "does not match any allowed form" }];
     }
     case "invalid_type":
@@ -61,6 +76,18 @@ function describeIssue(issue: Issue, schema: z.ZodType): Problem[] {
     default:
       return [{ path, message: issue.message }];
   }
+}
+
+/**
+ * The one form of a union whose type the value has (an object where an id or an object is
+ * allowed), so its own problems are reported instead of "does not match any allowed form".
+ */
+function closestBranch(issue: Issue): Issue[] | undefined {
+  const branches = (issue as { errors?: Issue[][] }).errors ?? [];
+  const sameType = branches.filter(
+    (issues) => !issues.some((inner) => inner.code === "invalid_type" && inner.path.length === 0),
+  );
+  return sameType.length === 1 ? sameType[0] : undefined;
 }
 
 function describeTypeIssue(issue: Extract<Issue, { code: "invalid_type" }>): string {

@@ -1,5 +1,6 @@
 import { followupCount } from "./expand-followups.ts";
-import { factorCombinations, variablesFor } from "./factor-combinations.ts";
+import { ARMS } from "./experiment.ts";
+import { ARM_CONDITION, factorCombinations, variablesFor } from "./factor-combinations.ts";
 import { InputError } from "./input-error.ts";
 import { compilePattern, PatternError, type PatternOptions } from "./safe-pattern.ts";
 import type { ScenarioSpec, StepSpec } from "./scenario.ts";
@@ -23,7 +24,7 @@ export function validateScenario(
   if (options.requireNeutral !== false) checkNeutralCounterparts(scenario.steps, fail);
   checkFollowups(scenario, fail);
   checkStepIds(scenario.steps, fail);
-  checkWhenConditions(scenario, fail);
+  checkWhenConditions(scenario, options.storedCopy === true, fail);
   checkFactorBaselines(scenario, fail);
   const patternOptions = { storedCopy: options.storedCopy === true };
   checkPatterns(scenario, patternOptions, fail);
@@ -125,13 +126,30 @@ function checkFactorBaselines(scenario: ScenarioSpec, fail: Fail): void {
   }
 }
 
-function checkWhenConditions(scenario: ScenarioSpec, fail: Fail): void {
+function checkWhenConditions(scenario: ScenarioSpec, storedCopy: boolean, fail: Fail): void {
+  // A run's stored copy from before `when` named arms may have a factor called `arm`.
+  const legacyArmFactor = storedCopy && Object.hasOwn(scenario.factors, ARM_CONDITION);
+  if (!legacyArmFactor && Object.hasOwn(scenario.factors, ARM_CONDITION)) {
+    fail(
+      `factors.${ARM_CONDITION}`,
+      `"${ARM_CONDITION}" is reserved: \`when: {${ARM_CONDITION}: [...]}\` names arms; give the factor another name`,
+    );
+  }
   scenario.steps.forEach((step, index) => {
     const when = "when" in step ? step.when : undefined;
     for (const [factor, accepted] of Object.entries(when ?? {})) {
+      if (factor === ARM_CONDITION && !legacyArmFactor) {
+        checkArmCondition(scenario.steps, index, accepted, fail);
+        continue;
+      }
       const definition = scenario.factors[factor];
       const field = `steps[${index}].when.${factor}`;
-      if (!definition) fail(field, `unknown factor; declared: ${listOrNone(scenario.factors)}`);
+      if (!definition) {
+        fail(
+          field,
+          `unknown factor; declared: ${listOrNone(scenario.factors)} (or \`${ARM_CONDITION}\` to name arms)`,
+        );
+      }
       for (const level of Array.isArray(accepted) ? accepted : [accepted]) {
         if (!Object.hasOwn(definition?.levels ?? {}, level)) {
           fail(field, `unknown level "${level}"; levels: ${listOrNone(definition?.levels ?? {})}`);
@@ -139,6 +157,43 @@ function checkWhenConditions(scenario: ScenarioSpec, fail: Fail): void {
       }
     }
   });
+}
+
+/**
+ * `when: {arm: …}` plays a step in some arms only. Before the intervention point every arm must
+ * share its prefix (the arms differ only in the intervention), so arm conditions come after it;
+ * and a follow-up played in some arms only would shift the numbers of the follow-ups after it, so
+ * that "follow-up K" compared different questions across arms: such follow-ups come last.
+ */
+function checkArmCondition(
+  steps: readonly StepSpec[],
+  index: number,
+  accepted: string | string[],
+  fail: Fail,
+): void {
+  const field = `steps[${index}].when.${ARM_CONDITION}`;
+  for (const arm of Array.isArray(accepted) ? accepted : [accepted]) {
+    if (!(ARMS as readonly string[]).includes(arm)) {
+      fail(field, `unknown arm "${arm}"; arms: ${ARMS.join(", ")}`);
+    }
+  }
+  const intervention = steps.findIndex((step) => step.role === "intervention");
+  if (index < intervention) {
+    fail(
+      field,
+      "an arm condition applies only after the intervention point: before it, every arm plays the same turns (move the step after the intervention, or use a factor)",
+    );
+  }
+  const step = steps[index] as StepSpec;
+  const laterFollowup = steps
+    .slice(index + 1)
+    .findIndex((later) => later.role === "followup" && later.when?.[ARM_CONDITION] === undefined);
+  if (step.role === "followup" && laterFollowup >= 0) {
+    fail(
+      field,
+      `a follow-up played in some arms only must come after every follow-up played in all arms (steps[${index + 1 + laterFollowup}] follows it), or follow-up numbers would differ between arms`,
+    );
+  }
 }
 
 function checkPatterns(scenario: ScenarioSpec, options: PatternOptions, fail: Fail): void {
