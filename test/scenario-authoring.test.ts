@@ -162,6 +162,8 @@ describe("candor scenario draft", () => {
     expect(repairs[1]).toContain("interventions: is required");
     expect(repairs[2]).toContain("title: is required");
     expect(bodies[0].response_format.json_schema.schema.title).toBe("candor scenario");
+    // OpenAI's strict mode cannot take the scenario schema (optional fields, open records).
+    expect(bodies[0].response_format.json_schema.strict).toBe(false);
   });
 });
 

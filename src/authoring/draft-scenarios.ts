@@ -85,6 +85,8 @@ async function draftOne(options: DraftOptions, draft: number): Promise<Attempt> 
       seed: draft * 10 + round,
       sampleIndex: draft,
       structuredOutput: {
+        // The scenario schema has optional fields and open records, outside strict mode's subset.
+        strict: false,
         name: "candor_scenario",
         schema: jsonSchemas().scenario as Record<string, unknown>,
       },

@@ -40,7 +40,16 @@ export interface GenerateRequest {
    * Ask for a JSON reply matching this JSON Schema (judges): `response_format` on OpenAI-style
    * servers, a forced tool on Anthropic, grammar-constrained decoding for GGUF.
    */
-  structuredOutput?: { name: string; schema: Record<string, unknown> };
+  structuredOutput?: {
+    name: string;
+    schema: Record<string, unknown>;
+    /**
+     * OpenAI's strict mode (the default) decodes exactly the schema but accepts only a subset of
+     * JSON Schema (every property required, no open records); false asks for best effort, for
+     * schemas outside that subset (a whole scenario).
+     */
+    strict?: boolean;
+  };
   /** Aborts the call (timeouts, Ctrl-C). */
   signal?: AbortSignal;
 }

@@ -158,7 +158,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
         json_schema: {
           name: schemaName(request.structuredOutput.name),
           schema: request.structuredOutput.schema,
-          strict: true,
+          strict: request.structuredOutput.strict ?? true,
         },
       };
     }
@@ -200,7 +200,11 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #streamed(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
-    const { data: stream, request_id, response } = await this.#client.chat.completions
+    const {
+      data: stream,
+      request_id,
+      response,
+    } = await this.#client.chat.completions
       .create(
         { ...this.#requestBody(request), stream: true, stream_options: { include_usage: true } },
         { signal: deadline.signal },
