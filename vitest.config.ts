@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // bin/candor.js runs the TypeScript sources, never a dist/ build older than them; the
+    // compiled build has its own test (test/compiled-build.test.ts).
+    env: { CANDOR_FROM_SOURCE: "1" },
   },
 });

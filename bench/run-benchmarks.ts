@@ -2,7 +2,8 @@
  * `npm run bench`: figures, not tests. Sections (all by default; `-- --only a,b` picks some):
  * `sim` simulated-subject throughput end to end; `large` a 100,000-trial run and its report;
  * `viewer` the viewer's API on that run; `rate-limited` and `overhead` against the local
- * OpenAI-style stub; `resume` overhead; `gguf` prefix reuse.
+ * OpenAI-style stub; `resume` overhead; `gguf` prefix reuse; `promptfoo` the side-by-side with
+ * promptfoo 0.120.0 (bench/promptfoo-comparison.ts; needs promptfoo installed outside the project).
  */
 
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ import { loadExperiment } from "../src/spec/load-experiment.ts";
 import { RunStore } from "../src/store/run-store.ts";
 import { temporaryDirectory } from "../test/run-fixture.ts";
 import { PAPER_EXPERIMENT } from "./paths.ts";
+import { promptfooComparison } from "./promptfoo-comparison.ts";
 import { harnessOverhead, rateLimitedThroughput } from "./provider-benchmarks.ts";
 import { resumeOverhead } from "./resume-benchmark.ts";
 import { viewerResponseTimes } from "./viewer-benchmark.ts";
@@ -86,6 +88,7 @@ if (wanted("large") || wanted("viewer")) {
 if (wanted("rate-limited")) await rateLimitedThroughput(line);
 if (wanted("overhead")) await harnessOverhead(line);
 if (wanted("resume")) await resumeOverhead(line);
+if (wanted("promptfoo")) await promptfooComparison(line);
 if (wanted("gguf")) {
   // Its own process: it loads llama.cpp and takes its own options (see the file).
   const args = [
