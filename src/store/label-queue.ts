@@ -27,12 +27,84 @@ export function labelKey(candidate: { trialId: string; turnIndex: number }): str
 }
 
 /**
+ * A run's judged turns of complete trials, grouped into strata (scenario × arm): what every
+ * labeller's order is made of, read once and shared by all of them. `digest` names the exact list,
+ * so a copy made elsewhere (a worker thread) can be recognised as the same.
+ */
+export interface LabelCandidates {
+  rows: readonly LabelCandidate[];
+  strata: readonly string[];
+  /** The stratum of each row, by row position. */
+  stratumOfRow: Int32Array;
+  stratumOfTrial: ReadonlyMap<string, number>;
+  digest: string;
+}
+
+export function readLabelCandidates(database: Database.Database): LabelCandidates {
+  const rows = database
+    .prepare(
+      `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, t.scenario_id AS scenario, t.arm AS arm
+       FROM trials t JOIN turns u ON u.trial_id = t.trial_id
+       WHERE t.status = 'complete' AND u.judged = 1 ORDER BY t.ordinal, u.turn_index`,
+    )
+    .all() as LabelCandidate[];
+  return labelCandidates(rows);
+}
+
+/** Groups rows (in the run's order) into strata; the inverse of what a worker sends. */
+export function labelCandidates(rows: readonly LabelCandidate[]): LabelCandidates {
+  const strata = new Map<string, number>();
+  const stratumOfRow = new Int32Array(rows.length);
+  const stratumOfTrial = new Map<string, number>();
+  const digest = createHash("sha256");
+  rows.forEach((candidate, position) => {
+    const key = JSON.stringify([candidate.scenario, candidate.arm]);
+    const stratum = strata.get(key) ?? strata.size;
+    strata.set(key, stratum);
+    stratumOfRow[position] = stratum;
+    stratumOfTrial.set(candidate.trialId, stratum);
+    digest.update(`${labelKey(candidate)}\u0000${key}\u0000`);
+  });
+  return {
+    rows,
+    strata: [...strata.keys()],
+    stratumOfRow,
+    stratumOfTrial,
+    digest: digest.digest("hex"),
+  };
+}
+
+/**
+ * One labeller's order of the candidates, as row positions: stratum by stratum, and within a
+ * stratum by a hash seeded by labeller, run and turn (random, stable when other turns get
+ * labelled, the same in the terminal and in the browser). Compact (four bytes a turn), so it can
+ * be kept per labeller and sent from a worker thread without copying.
+ */
+export function labelOrder(
+  candidates: LabelCandidates,
+  labeller: string,
+  runId: string,
+): Int32Array {
+  const hashes = candidates.rows.map((candidate) =>
+    seededHash(labeller, runId, candidate.trialId, candidate.turnIndex),
+  );
+  const order = Int32Array.from(candidates.rows.keys());
+  const stratumOf = candidates.stratumOfRow;
+  return order.sort((a, b) => {
+    const byStratum = (stratumOf[a] as number) - (stratumOf[b] as number);
+    if (byStratum !== 0) return byStratum;
+    const hashA = hashes[a] as string;
+    const hashB = hashes[b] as string;
+    return hashA < hashB ? -1 : hashA > hashB ? 1 : 0;
+  });
+}
+
+/**
  * The order in which one labeller meets a run's judged turns: permuted blocks over the strata
  * (scenario × arm). Strata with the fewest of this labeller's labels come first, so a short
  * session still covers every stratum, and the strata of each round come in an order of their own,
  * drawn from a hash seeded by labeller, run and round, so the position in a session says nothing
- * about the arm. Within a stratum the order is a hash too: random, stable when other turns get
- * labelled, and the same in the terminal and in the browser. Built once (it reads every judged
+ * about the arm. Within a stratum the order is labelOrder's. Built once (it reads every judged
  * turn); each `next` then reads only this labeller's labels.
  */
 export class LabelQueue {
@@ -45,32 +117,34 @@ export class LabelQueue {
   ) {}
 
   static build(database: Database.Database, labeller: string, runId: string): LabelQueue {
-    const rows = database
-      .prepare(
-        `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, t.scenario_id AS scenario, t.arm AS arm
-         FROM trials t JOIN turns u ON u.trial_id = t.trial_id
-         WHERE t.status = 'complete' AND u.judged = 1 ORDER BY t.ordinal, u.turn_index`,
-      )
-      .all() as LabelCandidate[];
-    const strata = new Map<string, Array<{ candidate: LabelCandidate; order: string }>>();
-    for (const candidate of rows) {
-      const key = JSON.stringify([candidate.scenario, candidate.arm]);
-      const stratum = strata.get(key) ?? [];
-      stratum.push({
-        candidate,
-        order: seededHash(labeller, runId, candidate.trialId, candidate.turnIndex),
-      });
-      strata.set(key, stratum);
+    const candidates = readLabelCandidates(database);
+    return LabelQueue.fromOrder(
+      candidates,
+      labeller,
+      runId,
+      labelOrder(candidates, labeller, runId),
+    );
+  }
+
+  /** A queue over shared candidates: it holds only references to them in this labeller's order. */
+  static fromOrder(
+    candidates: LabelCandidates,
+    labeller: string,
+    runId: string,
+    order: Int32Array,
+  ): LabelQueue {
+    const strata = candidates.strata.map((key) => ({ key, candidates: [] as LabelCandidate[] }));
+    for (const position of order) {
+      const stratum = strata[candidates.stratumOfRow[position] as number];
+      stratum?.candidates.push(candidates.rows[position] as LabelCandidate);
     }
-    const ordered = [...strata].map(([key, stratum]) => ({
-      key,
-      candidates: stratum.sort(byOrder).map((entry) => entry.candidate),
-    }));
-    const stratumOfTrial = new Map<string, number>();
-    ordered.forEach((stratum, index) => {
-      for (const candidate of stratum.candidates) stratumOfTrial.set(candidate.trialId, index);
-    });
-    return new LabelQueue(labeller, runId, ordered, stratumOfTrial, rows.length);
+    return new LabelQueue(
+      labeller,
+      runId,
+      strata,
+      candidates.stratumOfTrial,
+      candidates.rows.length,
+    );
   }
 
   /** The next turn to label, or undefined when every turn is labelled or skipped. */

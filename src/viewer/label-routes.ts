@@ -18,10 +18,11 @@ const labelSubmission = z.strictObject({
  */
 export function labelRoutes(catalog: RunCatalog): Hono {
   const routes = new Hono();
-  routes.get("/runs/:run/label/next", (context) => {
+  routes.get("/runs/:run/label/next", async (context) => {
     const runId = context.req.param("run");
     const labeller = context.req.query("labeller")?.trim();
     if (!labeller) throw new ViewerRequestError(400, "labeller: say who labels");
+    const queue = await catalog.labelQueue(runId, labeller);
     const store = catalog.open(runId);
     const skipped = new Set(
       (context.req.query("skip") ?? "")
@@ -30,7 +31,6 @@ export function labelRoutes(catalog: RunCatalog): Hono {
         .filter((turn) => turn !== undefined)
         .map(labelKey),
     );
-    const queue = catalog.labelQueue(runId, labeller);
     const next = queue.next(store.database, skipped);
     const turn = next && turnToLabel(store.database, next);
     const answer: LabelQueueAnswer = {

@@ -1,14 +1,22 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { analyzeRun, type PAdjustment, type RunAnalysis } from "../report/analyze-run.ts";
-import { type Figures, renderFigures } from "../report/charts/figures.ts";
+import type { PAdjustment, RunAnalysis } from "../report/analyze-run.ts";
+import type { Figures } from "../report/charts/figures.ts";
+import type { compareRuns } from "../report/compare-runs.ts";
 import { runDirectories } from "../store/find-runs.ts";
-import { LabelQueue } from "../store/label-queue.ts";
-import { type RunFacets, runFacets } from "../store/run-facets.ts";
+import { type LabelCandidates, LabelQueue } from "../store/label-queue.ts";
+import type { RunFacets } from "../store/run-facets.ts";
 import { DATABASE_FILE, PARTIAL_SUFFIX, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
 import { BlindTokens } from "./blind-tokens.ts";
+import { FreshValues } from "./fresh-values.ts";
+import {
+  type ComparedRunSide,
+  candidatesFromColumns,
+  type LabelOrderReply,
+} from "./heavy-tasks.ts";
 import { summarizeRun } from "./run-summary.ts";
+import { WorkerPool } from "./worker-pool.ts";
 
 /** An answer the API gives as an HTTP status with a plain message. */
 export class ViewerRequestError extends Error {
@@ -20,30 +28,76 @@ export class ViewerRequestError extends Error {
   }
 }
 
+type ComparedRunRequest = Omit<ComparedRunSide, "directory"> & { runId: string };
+
 const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
-/** Label queues kept at once; each holds every judged turn of a run, so they are not kept forever. */
-const LABEL_QUEUES_KEPT = 16;
+/**
+ * Labellers whose queue is kept. A queue holds one reference a judged turn (the turns themselves
+ * are shared by every labeller of a run), so this bounds the memory labellers can take.
+ */
+export const LABEL_QUEUES_KEPT = 16;
+/** Values computed from runs kept at once (analyses, figures, comparisons, summaries). */
+const COMPUTED_KEPT = 64;
 
 /**
  * The runs directory as the viewer sees it: only its direct child run directories can be opened,
  * stores stay open between requests, and what is computed from a run is cached until the run's
- * files change.
+ * files change. Whatever reads a whole run (analysis, figures, comparison, a labeller's order) is
+ * computed by worker threads, so light requests never wait behind it; identical requests made
+ * while it is computed share that one computation.
  */
 export class RunCatalog {
   readonly blindTokens = new BlindTokens();
   private readonly stores = new Map<string, RunStore>();
-  private readonly computed = new Map<string, { stamp: string; value: unknown }>();
-  private readonly labelQueues = new Map<string, { stamp: string; queue: LabelQueue }>();
+  private readonly labelQueues = new Map<string, { stamp: string; queue: Promise<LabelQueue> }>();
+  /** Each run's judged turns, shared by its labellers' queues. */
+  private readonly labelCandidates = new Map<string, LabelCandidates>();
+  private readonly computed = new FreshValues(COMPUTED_KEPT);
+  /** Threads for analyses, figures, comparisons and labellers' orders. */
+  readonly workers: WorkerPool;
+  /** A thread of its own for summaries and facets, so a list never waits behind an analysis. */
+  readonly summaryWorker = new WorkerPool(1);
 
-  constructor(readonly runsDir: string) {}
+  constructor(
+    readonly runsDir: string,
+    options: { workerThreads?: number } = {},
+  ) {
+    this.workers = new WorkerPool(options.workerThreads);
+  }
 
+  /** The runs list, summarized on this thread: for tools and tests, not for serving. */
   list(): RunList {
+    return this.listWith((runId) => summarizeRun(this.open(runId)));
+  }
+
+  /** The runs list as the API serves it: summaries from a worker, cached per run version. */
+  async listRuns(): Promise<RunList> {
+    const runIds = runDirectories(this.runsDir).map((directory) => basename(directory));
+    const summaries = new Map<string, RunSummary | Error>();
+    await Promise.all(
+      runIds.map(async (runId) => {
+        const summary = await Promise.resolve()
+          .then(() => this.summary(runId))
+          .catch((error: Error) => error);
+        summaries.set(runId, summary);
+      }),
+    );
+    return this.listWith((runId) => {
+      const summary = summaries.get(runId);
+      if (summary instanceof Error || summary === undefined) throw summary;
+      return summary;
+    }, runIds);
+  }
+
+  private listWith(
+    summarize: (runId: string) => RunSummary,
+    runIds = runDirectories(this.runsDir).map((directory) => basename(directory)),
+  ): RunList {
     const runs: RunSummary[] = [];
     const unreadable: UnreadableRun[] = [];
-    for (const directory of runDirectories(this.runsDir)) {
-      const runId = basename(directory);
+    for (const runId of runIds) {
       try {
-        runs.push(this.summary(runId));
+        runs.push(summarize(runId));
       } catch (error) {
         unreadable.push({ runId, problem: error instanceof Error ? error.message : String(error) });
       }
@@ -72,17 +126,33 @@ export class RunCatalog {
     return store;
   }
 
-  summary(runId: string): RunSummary {
-    return this.cached(runId, "summary", () => summarizeRun(this.open(runId)));
+  summary(runId: string): Promise<RunSummary> {
+    const directory = this.open(runId).directory;
+    return this.cached(runId, "summary", () =>
+      this.summaryWorker.run({ kind: "summary", directory }),
+    );
+  }
+
+  /**
+   * The run's summary as last computed, perhaps one version old (a fresh one is started): for
+   * answers about one trial or page, which should not wait for a summary of a run being written.
+   */
+  recentSummary(runId: string): Promise<RunSummary> {
+    const directory = this.open(runId).directory;
+    return this.computed.recent(
+      `${runId}/summary`,
+      () => this.stampOf(runId),
+      () => this.summaryWorker.run({ kind: "summary", directory }),
+    );
   }
 
   /** Checks the verdict set exists before anything is computed from it. */
-  verdictSet(runId: string, name: string | undefined): string {
+  async verdictSet(runId: string, name: string | undefined): Promise<string> {
     const verdictSet = name || RUN_VERDICT_SET;
     // The run's own set exists before its first verdict is written.
-    const known = [
-      ...new Set([RUN_VERDICT_SET, ...this.summary(runId).verdictSets.map((set) => set.name)]),
-    ];
+    if (verdictSet === RUN_VERDICT_SET) return verdictSet;
+    const summary = await this.summary(runId);
+    const known = [...new Set([RUN_VERDICT_SET, ...summary.verdictSets.map((set) => set.name)])];
     if (!known.includes(verdictSet))
       throw new ViewerRequestError(
         404,
@@ -91,59 +161,124 @@ export class RunCatalog {
     return verdictSet;
   }
 
-  facets(runId: string): RunFacets {
-    return this.cached(runId, "facets", () => runFacets(this.open(runId).database));
+  facets(runId: string): Promise<RunFacets> {
+    const directory = this.open(runId).directory;
+    return this.cached(runId, "facets", () =>
+      this.summaryWorker.run({ kind: "facets", directory }),
+    );
   }
 
-  analysis(runId: string, verdictSet: string, adjustment: PAdjustment): RunAnalysis {
+  analysis(runId: string, verdictSet: string, adjustment: PAdjustment): Promise<RunAnalysis> {
+    const directory = this.open(runId).directory;
     return this.cached(runId, `analysis/${verdictSet}/${adjustment}`, () =>
-      analyzeRun(this.open(runId), { verdictSet, adjustment }),
+      this.workers.run({ kind: "analysis", directory, verdictSet, adjustment }),
     );
   }
 
   figures(runId: string, verdictSet: string, adjustment: PAdjustment): Promise<Figures> {
-    const key = `figures/${verdictSet}/${adjustment}`;
-    const figures = this.cached(runId, key, () =>
-      renderFigures(this.analysis(runId, verdictSet, adjustment)),
+    const directory = this.open(runId).directory;
+    return this.cached(runId, `figures/${verdictSet}/${adjustment}`, () =>
+      this.workers.run({ kind: "figures", directory, verdictSet, adjustment }),
     );
-    // A render that failed is tried again next time, not remembered.
-    figures.catch(() => this.computed.delete(`${runId}/${key}`));
-    return figures;
   }
 
-  /** Rebuilt when trials finish, not when labels are added: its order ignores labels. */
-  labelQueue(runId: string, labeller: string): LabelQueue {
+  /** Two runs' sides compared; cached until either run changes. */
+  comparison(
+    a: ComparedRunRequest,
+    b: ComparedRunRequest,
+    adjustment: PAdjustment,
+  ): Promise<ReturnType<typeof compareRuns>> {
+    const side = ({ runId, ...rest }: typeof a) => ({
+      ...rest,
+      directory: this.open(runId).directory,
+    });
+    const stamp = () => [a, b].map(({ runId }) => this.stampOf(runId)).join("|");
+    const key = JSON.stringify(["compare", a, b, adjustment]);
+    return this.computed.get(key, stamp, () =>
+      this.workers.run({ kind: "comparison", a: side(a), b: side(b), adjustment }),
+    );
+  }
+
+  /**
+   * A labeller's queue, rebuilt when trials finish, not when labels are added: its order ignores
+   * labels. Only the last LABEL_QUEUES_KEPT labellers' queues are kept.
+   */
+  labelQueue(runId: string, labeller: string): Promise<LabelQueue> {
     const store = this.open(runId);
     const stamp = JSON.stringify(store.statusCounts());
     const key = JSON.stringify([runId, labeller]);
     const hit = this.labelQueues.get(key);
     this.labelQueues.delete(key);
-    // Seeded by the run's own id, as `candor label` seeds it, not by the directory's name.
-    const queue =
-      hit?.stamp === stamp
-        ? hit.queue
-        : LabelQueue.build(store.database, labeller, store.metadata().runId);
+    const queue = hit?.stamp === stamp ? hit.queue : this.buildLabelQueue(runId, labeller, stamp);
+    queue.catch(() => {
+      if (this.labelQueues.get(key)?.queue === queue) this.labelQueues.delete(key);
+    });
     this.labelQueues.set(key, { stamp, queue });
     for (const oldest of [...this.labelQueues.keys()].slice(0, -LABEL_QUEUES_KEPT))
       this.labelQueues.delete(oldest);
+    this.forgetUnusedCandidates();
     return queue;
   }
 
-  close(): void {
+  /** What labellers hold: queues kept, and lists of judged turns they share (one a run). */
+  labellerState(): { queues: number; candidateLists: number } {
+    return { queues: this.labelQueues.size, candidateLists: this.labelCandidates.size };
+  }
+
+  private async buildLabelQueue(runId: string, labeller: string, stamp: string) {
+    const store = this.open(runId);
+    // Seeded by the run's own id, as `candor label` seeds it, not by the directory's name.
+    const seed = store.metadata().runId;
+    const ask = (knownDigest: string | null) =>
+      this.workers.run<LabelOrderReply>({
+        kind: "label-order",
+        directory: store.directory,
+        labeller,
+        runId: seed,
+        stamp,
+        knownDigest,
+      });
+    let reply = await ask(this.labelCandidates.get(runId)?.digest ?? null);
+    let candidates = reply.columns
+      ? candidatesFromColumns(reply.columns, reply.digest)
+      : this.labelCandidates.get(runId);
+    if (candidates?.digest !== reply.digest) {
+      // The shared list changed while this order was computed: ask for the list with it.
+      reply = await ask(null);
+      candidates = candidatesFromColumns(
+        reply.columns as NonNullable<typeof reply.columns>,
+        reply.digest,
+      );
+    }
+    if (this.labelCandidates.get(runId)?.digest !== candidates.digest)
+      this.labelCandidates.set(runId, candidates);
+    return LabelQueue.fromOrder(candidates, labeller, seed, reply.order);
+  }
+
+  /** A run's shared judged turns go once none of its labellers' queues is kept. */
+  private forgetUnusedCandidates(): void {
+    const runs = new Set([...this.labelQueues.keys()].map((key) => JSON.parse(key)[0] as string));
+    for (const runId of this.labelCandidates.keys())
+      if (!runs.has(runId)) this.labelCandidates.delete(runId);
+  }
+
+  close(): Promise<void> {
     for (const store of this.stores.values()) store.close();
     this.stores.clear();
+    return Promise.all([this.workers.close(), this.summaryWorker.close()]).then(() => undefined);
   }
 
   /** Recomputes when the database or its write-ahead log changed since the value was made. */
-  private cached<Value>(runId: string, name: string, compute: () => Value): Value {
-    const store = this.open(runId);
-    const stamp = fileStamp(join(store.directory, DATABASE_FILE));
-    const key = `${runId}/${name}`;
-    const hit = this.computed.get(key);
-    if (hit?.stamp === stamp) return hit.value as Value;
-    const value = compute();
-    this.computed.set(key, { stamp, value });
-    return value;
+  private cached<Value>(
+    runId: string,
+    name: string,
+    compute: () => Promise<Value>,
+  ): Promise<Value> {
+    return this.computed.get(`${runId}/${name}`, () => this.stampOf(runId), compute);
+  }
+
+  private stampOf(runId: string): string {
+    return fileStamp(join(this.open(runId).directory, DATABASE_FILE));
   }
 }
 

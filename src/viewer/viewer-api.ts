@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
-import { declaredPrimary, type PAdjustment } from "../report/analyze-run.ts";
-import { compareRuns } from "../report/compare-runs.ts";
+import type { PAdjustment } from "../report/analyze-run.ts";
 import { describeDesign } from "../spec/measurement-design.ts";
 import { findTrials } from "../store/find-trials.ts";
 import { trialHumanLabels } from "../store/human-labels.ts";
@@ -31,32 +30,34 @@ export function viewerApi(catalog: RunCatalog): Hono {
       return context.json({ error: error.message }, error.status);
     return context.json({ error: error instanceof Error ? error.message : String(error) }, 500);
   });
-  api.get("/runs", (context) => context.json(catalog.list()));
-  api.get("/runs/:run", (context) => context.json(results(catalog, context)));
+  api.get("/runs", async (context) => context.json(await catalog.listRuns()));
+  api.get("/runs/:run", async (context) => context.json(await results(catalog, context)));
   api.get("/runs/:run/figures/:file", async (context) => {
     const name = context.req.param("file").replace(/\.svg$/, "") as FigureName;
     if (!FIGURE_NAMES.includes(name)) throw new ViewerRequestError(404, `no figure "${name}"`);
     const runId = context.req.param("run");
     const figures = await catalog.figures(
       runId,
-      catalog.verdictSet(runId, context.req.query("judges")),
+      await catalog.verdictSet(runId, context.req.query("judges")),
       adjustmentOf(context),
     );
     if (!figures[name]) throw new ViewerRequestError(404, `figure "${name}" has nothing to show`);
     return context.body(figures[name], 200, { "Content-Type": "image/svg+xml; charset=utf-8" });
   });
-  api.get("/runs/:run/facets", (context) => {
+  api.get("/runs/:run/facets", async (context) => {
     const runId = context.req.param("run");
     return context.json({
-      run: catalog.summary(runId),
-      facets: catalog.facets(runId),
+      run: await catalog.summary(runId),
+      facets: await catalog.facets(runId),
       judgeView: storedDesign(catalog.open(runId).database).judge_view,
     } satisfies RunFacetsAnswer);
   });
-  api.get("/runs/:run/trials", (context) => context.json(trialPage(catalog, context)));
-  api.get("/runs/:run/trials/:trial", (context) => context.json(transcript(catalog, context)));
+  api.get("/runs/:run/trials", async (context) => context.json(await trialPage(catalog, context)));
+  api.get("/runs/:run/trials/:trial", async (context) =>
+    context.json(await transcript(catalog, context)),
+  );
   api.route("/", labelRoutes(catalog));
-  api.get("/compare", (context) => context.json(comparison(catalog, context)));
+  api.get("/compare", async (context) => context.json(await comparison(catalog, context)));
   return api;
 }
 
@@ -67,11 +68,15 @@ function adjustmentOf(context: Context): PAdjustment {
   return adjust;
 }
 
-function results(catalog: RunCatalog, context: Context): RunResults {
+async function results(catalog: RunCatalog, context: Context): Promise<RunResults> {
   const runId = context.req.param("run") as string;
-  const verdictSet = catalog.verdictSet(runId, context.req.query("judges"));
+  const verdictSet = await catalog.verdictSet(runId, context.req.query("judges"));
   const adjustment = adjustmentOf(context);
-  const analysis = catalog.analysis(runId, verdictSet, adjustment);
+  const [analysis, run, facets] = await Promise.all([
+    catalog.analysis(runId, verdictSet, adjustment),
+    catalog.summary(runId),
+    catalog.facets(runId),
+  ]);
   const figures = FIGURE_NAMES.filter((name) =>
     name === "persistence"
       ? analysis.cells.some((cell) => cell.followup > 1)
@@ -80,11 +85,11 @@ function results(catalog: RunCatalog, context: Context): RunResults {
         : analysis.cells.length > 0,
   );
   return {
-    run: catalog.summary(runId),
+    run,
     verdictSet,
     judges: analysis.judges,
     adjustment,
-    facets: catalog.facets(runId),
+    facets,
     design: analysis.design,
     designWords: describeDesign(analysis.design),
     primary: analysis.primary,
@@ -97,7 +102,7 @@ function results(catalog: RunCatalog, context: Context): RunResults {
   };
 }
 
-function trialPage(catalog: RunCatalog, context: Context): TrialPage {
+async function trialPage(catalog: RunCatalog, context: Context): Promise<TrialPage> {
   const runId = context.req.param("run") as string;
   const parsed = trialQueryFromSearch(new URL(context.req.url).searchParams);
   if ("error" in parsed) throw new ViewerRequestError(400, parsed.error);
@@ -106,7 +111,8 @@ function trialPage(catalog: RunCatalog, context: Context): TrialPage {
   if (!/^-?\d{1,15}$/.test(afterText))
     throw new ViewerRequestError(400, "after: expected a whole number");
   const after = Number(afterText);
-  const page = findTrials(catalog.open(runId).database, catalog.verdictSet(runId, judges), filter, {
+  const verdictSet = await catalog.verdictSet(runId, judges);
+  const page = findTrials(catalog.open(runId).database, verdictSet, filter, {
     after,
     limit: PAGE_LIMIT + 1,
   });
@@ -115,15 +121,15 @@ function trialPage(catalog: RunCatalog, context: Context): TrialPage {
   return { total: page.total, trials, next: more ? (trials.at(-1)?.ordinal ?? null) : null };
 }
 
-function transcript(catalog: RunCatalog, context: Context): Transcript {
+async function transcript(catalog: RunCatalog, context: Context): Promise<Transcript> {
   const runId = context.req.param("run") as string;
   const trialId = context.req.param("trial") as string;
-  const verdictSet = catalog.verdictSet(runId, context.req.query("judges"));
+  const verdictSet = await catalog.verdictSet(runId, context.req.query("judges"));
   const store = catalog.open(runId);
   const trial = readTrial(store.database, trialId, verdictSet);
   if (!trial) throw new ViewerRequestError(404, `no finished trial "${trialId}" in run ${runId}`);
   return {
-    run: catalog.summary(runId),
+    run: await catalog.recentSummary(runId),
     verdictSet,
     trial,
     scenario: scenarioSummary(store, trial.scenarioId),
@@ -143,26 +149,24 @@ function scenarioSummary(store: RunStore, scenarioId: string): ScenarioSummary |
     : null;
 }
 
-function comparison(catalog: RunCatalog, context: Context): RunComparison {
+async function comparison(catalog: RunCatalog, context: Context): Promise<RunComparison> {
   const adjustment = adjustmentOf(context);
-  const side = (name: "a" | "b") => {
+  const side = async (name: "a" | "b") => {
     const runId = context.req.query(name);
     if (!runId) throw new ViewerRequestError(400, `${name}: name a run`);
-    const run = catalog.summary(runId);
-    const verdictSet = catalog.verdictSet(runId, context.req.query(`${name}Judges`));
+    const run = await catalog.summary(runId);
+    const verdictSet = await catalog.verdictSet(runId, context.req.query(`${name}Judges`));
     const subject = context.req.query(`${name}Subject`) || run.subjects[0] || "";
     if (!run.subjects.includes(subject))
       throw new ViewerRequestError(404, `${name}Subject: run ${runId} has no subject "${subject}"`);
-    const store = catalog.open(runId);
-    return { run, verdictSet, subject, store, primary: declaredPrimary(store.metadata()) };
+    return { run, verdictSet, subject };
   };
-  const a = side("a");
-  const b = side("b");
-  const compared = compareRuns(
-    { ...a, database: a.store.database, directory: a.store.directory },
-    { ...b, database: b.store.database, directory: b.store.directory },
+  const a = await side("a");
+  const b = await side("b");
+  const compared = await catalog.comparison(
+    { runId: a.run.runId, verdictSet: a.verdictSet, subject: a.subject },
+    { runId: b.run.runId, verdictSet: b.verdictSet, subject: b.subject },
     adjustment,
   );
-  const strip = ({ run, verdictSet, subject }: typeof a) => ({ run, verdictSet, subject });
-  return { a: strip(a), b: strip(b), adjustment, ...compared };
+  return { a, b, adjustment, ...compared };
 }

@@ -106,7 +106,11 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
+  }).catch(async (error) => {
+    await catalog.close();
+    throw error;
   });
+  catalog.summaryWorker.warmUp();
   const { port } = server.address() as AddressInfo;
   allowed = allowedHosts(host, port, options.allowHosts);
   return {
