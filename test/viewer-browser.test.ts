@@ -13,6 +13,9 @@ import {
   startOpenAIStub,
 } from "./stubs/openai-stub-server.ts";
 
+/** Waits on what the page shows, long enough for a loaded machine (the viewer's worker threads start on first use). */
+const UNTIL_SHOWN = { timeout: 30_000, interval: 50 };
+
 const SCRIPT = `<script>window.__candorXss = "reasoning"</script>`;
 const IMAGE = `<img src=x onerror="window.__candorXss = 'img'">`;
 const PAYLOAD_REPLY = [
@@ -107,9 +110,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
     expect(new URL(viewer.url).hostname).toBe("127.0.0.1");
     const page = await openPage("/");
     const rows = page.locator("table.runs tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), UNTIL_SHOWN).toBe(2);
     const simulatedRow = rows.filter({ hasText: simulated });
-    await expect.poll(() => simulatedRow.locator(".badge-simulated").count()).toBe(1);
+    await expect.poll(() => simulatedRow.locator(".badge-simulated").count(), UNTIL_SHOWN).toBe(1);
     await page.close();
   });
 
@@ -132,7 +135,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
     await expect
       .poll(() => page.locator("p.count").getAttribute("data-total"))
       .toBe(String(expected));
-    await expect.poll(() => page.locator("table.trials tbody tr").count()).toBe(expected);
+    await expect
+      .poll(() => page.locator("table.trials tbody tr").count(), UNTIL_SHOWN)
+      .toBe(expected);
 
     const shared = await openPage(`${url.pathname}${url.search}`);
     await expect
@@ -294,7 +299,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
     await form.getByLabel("yes").check();
     await form.getByLabel("inconsistent", { exact: true }).check();
     await form.getByRole("button", { name: "Save and next" }).click();
-    await expect.poll(() => page.locator("p.progress").getAttribute("data-labelled")).toBe("1");
+    await expect
+      .poll(() => page.locator("p.progress").getAttribute("data-labelled"), UNTIL_SHOWN)
+      .toBe("1");
     const database = new Database(`${runsDir}/${simulated}/run.sqlite`, { readonly: true });
     const stored = database
       .prepare(
@@ -305,7 +312,9 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
       .all("browser-labeller");
     database.close();
     expect(stored).toEqual([{ undesired: "yes", consistency: "inconsistent", output }]);
-    await expect.poll(() => page.locator("form.label-form").textContent()).toContain("Turn 2");
+    await expect
+      .poll(() => page.locator("form.label-form").textContent(), UNTIL_SHOWN)
+      .toContain("Turn 2");
     await page.close();
   });
 
