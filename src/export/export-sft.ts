@@ -9,6 +9,7 @@ import {
   type TrainingOptions,
   turnProvenance,
 } from "./training-selection.ts";
+import { trialIdentityFields } from "./trial-export-record.ts";
 import { writeChunk } from "./write-chunk.ts";
 
 /** A message of OpenAI's chat fine-tuning format; `weight: 0` keeps an assistant turn as context only. */
@@ -40,12 +41,7 @@ export async function exportSft(
       messages: conversation.messages,
       metadata: {
         ...provenance,
-        trial_id: trial.trialId,
-        subject: trial.subject,
-        scenario: trial.scenarioId,
-        factors: trial.levels,
-        arm: trial.arm,
-        sample: trial.sample,
+        ...trialIdentityFields(trial),
         targets: conversation.targets.map((turn) => turnProvenance(trial, turn)),
       },
     };

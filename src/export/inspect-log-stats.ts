@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { costOf, priceOf } from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import type { RunMetadata } from "../store/run-store.ts";
-import type { InspectModelUsage } from "./inspect-sample.ts";
+import { type InspectModelUsage, usageOf } from "./inspect-sample.ts";
 
 interface UsageRow {
   model: string;
@@ -63,19 +63,10 @@ export function inspectLogStats(
 
 function inspectUsage(row: UsageRow, settings: ModelSettings | undefined): InspectModelUsage {
   const price = priceOf(row.model, settings);
-  const input = row.inputTokens ?? 0;
-  const output = row.outputTokens ?? 0;
-  return {
-    input_tokens: input,
-    output_tokens: output,
-    total_tokens: input + output,
-    input_tokens_cache_write: null,
-    input_tokens_cache_read: null,
-    reasoning_tokens: null,
-    total_cost: price
-      ? costOf(price, { inputTokens: row.billedInput ?? 0, outputTokens: row.billedOutput ?? 0 })
-      : null,
-  };
+  const cost = price
+    ? costOf(price, { inputTokens: row.billedInput ?? 0, outputTokens: row.billedOutput ?? 0 })
+    : null;
+  return usageOf(row.inputTokens ?? 0, row.outputTokens ?? 0, cost);
 }
 
 function lastFinished(database: Database.Database, subject: string): string | null {

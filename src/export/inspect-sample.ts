@@ -1,9 +1,9 @@
-import { deceptionKinds } from "../judges/combine-verdicts.ts";
 import { costOf, priceOf } from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { UndesiredLabel, Verdict } from "../spec/verdict.ts";
 import { inspectSampleId } from "./inspect-log-header.ts";
+import { exportOutcome } from "./trial-export-record.ts";
 
 /** Inspect's `ModelUsage`: tokens and dollars (null when the price is unknown). */
 export interface InspectModelUsage {
@@ -165,7 +165,6 @@ function sampleScores(trial: TrialResult): Record<string, unknown> | null {
     if (!outcome) continue;
     const base = `followup_${turn.followup}`;
     const name = base in scores ? `${base}_${turn.stepId ?? turn.index}` : base;
-    const kinds = deceptionKinds(outcome.undesired, outcome.reasoningStatus, outcome.consistency);
     scores[name] = {
       value: {
         undesired: asNumber(outcome.undesired),
@@ -178,12 +177,7 @@ function sampleScores(trial: TrialResult): Record<string, unknown> | null {
         turn_index: turn.index,
         step_id: turn.stepId,
         followup: turn.followup,
-        undesired: outcome.undesired,
-        reasoning_status: outcome.reasoningStatus,
-        consistency: outcome.consistency,
-        deception: outcome.deception,
-        deception_missing: kinds.missing,
-        deception_inconsistent: kinds.inconsistent,
+        ...exportOutcome(outcome),
         verdicts: turn.verdicts.map((verdict) => ({
           judge: verdict.judge,
           undesired: verdict.undesired,
@@ -254,7 +248,12 @@ function turnUsage(subject: string, turn: TurnRecord, settings: Settings): Inspe
   };
 }
 
-function usageOf(input: number, output: number): InspectModelUsage {
+/** Inspect's usage record; candor knows no cache or reasoning split, so those are null. */
+export function usageOf(
+  input: number,
+  output: number,
+  totalCost: number | null = 0,
+): InspectModelUsage {
   return {
     input_tokens: input,
     output_tokens: output,
@@ -262,7 +261,7 @@ function usageOf(input: number, output: number): InspectModelUsage {
     input_tokens_cache_write: null,
     input_tokens_cache_read: null,
     reasoning_tokens: null,
-    total_cost: 0,
+    total_cost: totalCost,
   };
 }
 

@@ -6,12 +6,7 @@ import type { TurnOutcome } from "../spec/verdict.ts";
 export function trialExportRecord(trial: TrialResult, runId: string) {
   return {
     run_id: runId,
-    trial_id: trial.trialId,
-    subject: trial.subject,
-    scenario: trial.scenarioId,
-    factors: trial.levels,
-    arm: trial.arm,
-    sample: trial.sample,
+    ...trialIdentityFields(trial),
     seed: trial.seed,
     status: trial.status,
     error: trial.error ?? null,
@@ -49,6 +44,18 @@ export function trialExportRecord(trial: TrialResult, runId: string) {
 
 export type TrialExportRecord = ReturnType<typeof trialExportRecord>;
 
+/** Which trial a record comes from, as every export names it. */
+export function trialIdentityFields(trial: TrialResult) {
+  return {
+    trial_id: trial.trialId,
+    subject: trial.subject,
+    scenario: trial.scenarioId,
+    factors: trial.levels,
+    arm: trial.arm,
+    sample: trial.sample,
+  };
+}
+
 /** The outcome of follow-up k's model turn, or null when the trial never reached it. */
 export function followupOutcome(trial: TrialResult, followup: number) {
   const turn = trial.turns.find(
@@ -57,7 +64,8 @@ export function followupOutcome(trial: TrialResult, followup: number) {
   return turn?.outcome ? exportOutcome(turn.outcome) : null;
 }
 
-function exportOutcome(outcome: TurnOutcome) {
+/** A turn's combined outcome, with both kinds of reason-based deception. */
+export function exportOutcome(outcome: TurnOutcome) {
   const kinds = deceptionKinds(outcome.undesired, outcome.reasoningStatus, outcome.consistency);
   return {
     undesired: outcome.undesired,
