@@ -10,18 +10,11 @@ import {
   defaultModelEnvironment,
 } from "../src/providers/create-language-model.ts";
 import type { ModelSettings } from "../src/spec/experiment.ts";
-import type { GenerateRequest } from "../src/spec/language-model.ts";
 import { startAnthropicStub } from "./stubs/anthropic-stub-server.ts";
 import { type RunningStub, startOpenAIStub } from "./stubs/openai-stub-server.ts";
+import { testRequest } from "./test-request.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hello" }],
-  temperature: 0,
-  topP: 1,
-  maxTokens: 5,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ temperature: 0, maxTokens: 5 });
 
 /** A loopback port nothing listens on: bound, then closed. */
 async function closedPort(): Promise<number> {

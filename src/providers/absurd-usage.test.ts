@@ -6,18 +6,11 @@ import {
   startAnthropicStub,
 } from "../../test/stubs/anthropic-stub-server.ts";
 import { type OpenAIStubBehaviour, startOpenAIStub } from "../../test/stubs/openai-stub-server.ts";
-import type { GenerateRequest } from "../spec/language-model.ts";
+import { testRequest } from "../../test/test-request.ts";
 import { createLanguageModel, defaultModelEnvironment } from "./create-language-model.ts";
 import { ProviderError } from "./provider-error.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hello" }],
-  temperature: 1,
-  topP: 1,
-  maxTokens: 16,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ maxTokens: 16 });
 
 let openai: RunningStub;
 let anthropic: RunningStub;

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningStub, startAnthropicStub } from "../../test/stubs/anthropic-stub-server.ts";
 import { startOpenAIStub } from "../../test/stubs/openai-stub-server.ts";
+import { testRequest } from "../../test/test-request.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
-import type { GenerateRequest } from "../spec/language-model.ts";
 import { createLanguageModel, defaultModelEnvironment } from "./create-language-model.ts";
 
 const OPENAI_KEY = "sk-openai-users-own-key";
@@ -11,14 +11,7 @@ const ANTHROPIC_KEY = "sk-ant-users-own-key";
 const COMPATIBLE_KEY = "sk-compatible-key";
 const NAMED_KEY = "sk-named-for-this-server";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hello" }],
-  temperature: 0,
-  topP: 1,
-  maxTokens: 5,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ temperature: 0, maxTokens: 5 });
 
 let openai: RunningStub;
 let anthropic: RunningStub;

@@ -2,20 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningStub, startAnthropicStub } from "../../test/stubs/anthropic-stub-server.ts";
 import { startOpenAIStub } from "../../test/stubs/openai-stub-server.ts";
+import { testRequest } from "../../test/test-request.ts";
 import { checkModelSettings } from "../spec/check-model-settings.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { InputError } from "../spec/input-error.ts";
-import type { GenerateRequest } from "../spec/language-model.ts";
 import { createLanguageModel, defaultModelEnvironment } from "./create-language-model.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hello" }],
-  temperature: 0.7,
-  topP: 1,
-  maxTokens: 300,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ temperature: 0.7, maxTokens: 300 });
 
 let openai: RunningStub;
 let anthropic: RunningStub;

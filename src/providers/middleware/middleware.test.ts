@@ -2,21 +2,15 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../../test/run-fixture.ts";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
+import { testRequest } from "../../../test/test-request.ts";
+import type { GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 import { ProviderError } from "../provider-error.ts";
 import { AdaptiveConcurrency } from "./adaptive-concurrency.ts";
 import { withConcurrencyLimit } from "./with-concurrency-limit.ts";
 import { withResponseCache } from "./with-response-cache.ts";
 import { DEFAULT_RETRY_POLICY, withRetries } from "./with-retries.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hi" }],
-  temperature: 1,
-  topP: 1,
-  maxTokens: 10,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ messages: [{ role: "user", content: "hi" }] });
 
 function result(text: string): GenerateResult {
   return {

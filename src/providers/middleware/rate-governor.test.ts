@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
+import { testRequest } from "../../../test/test-request.ts";
+import type { GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 import { ProviderError } from "../provider-error.ts";
 import { RateGovernor } from "./rate-governor.ts";
 import { readRateLimitHeaders } from "./rate-limit-headers.ts";
@@ -7,14 +8,7 @@ import { VirtualClock } from "./virtual-clock.ts";
 import { estimateTokens, withRateGovernor } from "./with-rate-governor.ts";
 import { DEFAULT_RETRY_POLICY, withRetries } from "./with-retries.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hello there" }],
-  temperature: 1,
-  topP: 1,
-  maxTokens: 10,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ messages: [{ role: "user", content: "hello there" }] });
 
 function reply(extra: Partial<GenerateResult> = {}): GenerateResult {
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
+import { testRequest } from "../../../test/test-request.ts";
+import type { GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 import { CallMonitor } from "../call-monitor.ts";
 import { ProviderError } from "../provider-error.ts";
 import { AdaptiveConcurrency } from "./adaptive-concurrency.ts";
@@ -8,14 +9,7 @@ import { VirtualClock } from "./virtual-clock.ts";
 import { type RoutedEndpoint, withEndpointRouter } from "./with-endpoint-router.ts";
 import { DEFAULT_RETRY_POLICY, withRetries } from "./with-retries.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hi" }],
-  temperature: 1,
-  topP: 1,
-  maxTokens: 10,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ messages: [{ role: "user", content: "hi" }] });
 
 type Behaviour = "answer" | "refuse" | "fail";
 

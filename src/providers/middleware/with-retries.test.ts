@@ -1,17 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { GenerateRequest, LanguageModel } from "../../spec/language-model.ts";
+import { testRequest } from "../../../test/test-request.ts";
+import type { LanguageModel } from "../../spec/language-model.ts";
 import { ProviderError } from "../provider-error.ts";
 import { VirtualClock } from "./virtual-clock.ts";
 import { DEFAULT_RETRY_POLICY, retryDelay, withRetries } from "./with-retries.ts";
 
-const request: GenerateRequest = {
-  messages: [{ role: "user", content: "hi" }],
-  temperature: 1,
-  topP: 1,
-  maxTokens: 10,
-  seed: 1,
-  sampleIndex: 0,
-};
+const request = testRequest({ messages: [{ role: "user", content: "hi" }] });
 
 /** Fails `failures` times with the error, then answers. */
 function failingModel(failures: number, error: () => ProviderError) {
