@@ -1,6 +1,7 @@
 import { analyzeRun, declaredPrimary, type PAdjustment } from "../report/analyze-run.ts";
 import { renderFigures } from "../report/charts/figures.ts";
 import { compareRuns } from "../report/compare-runs.ts";
+import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import {
   type LabelCandidate,
   type LabelCandidates,
@@ -21,6 +22,14 @@ export type HeavyTask =
   | { kind: "analysis"; directory: string; verdictSet: string; adjustment: PAdjustment }
   | { kind: "figures"; directory: string; verdictSet: string; adjustment: PAdjustment }
   | { kind: "comparison"; a: ComparedRunSide; b: ComparedRunSide; adjustment: PAdjustment }
+  | {
+      /** A page of trials whose filter compares every judge's verdicts (a scan of the run). */
+      kind: "trial-page";
+      directory: string;
+      verdictSet: string;
+      filter: TrialFilter;
+      page: { after: number; limit: number };
+    }
   | {
       kind: "label-order";
       directory: string;
@@ -75,6 +84,10 @@ export async function performHeavyTask(task: HeavyTask): Promise<unknown> {
       );
     case "label-order":
       return labelOrderReply(task);
+    case "trial-page":
+      return withStore(task.directory, (store) =>
+        findTrials(store.database, task.verdictSet, task.filter, task.page),
+      );
   }
 }
 

@@ -4,6 +4,7 @@ import type { PAdjustment, RunAnalysis } from "../report/analyze-run.ts";
 import type { Figures } from "../report/charts/figures.ts";
 import type { compareRuns } from "../report/compare-runs.ts";
 import { runDirectories } from "../store/find-runs.ts";
+import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import { type LabelCandidates, LabelQueue } from "../store/label-queue.ts";
 import type { RunFacets } from "../store/run-facets.ts";
 import { DATABASE_FILE, PARTIAL_SUFFIX, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
@@ -173,6 +174,28 @@ export class RunCatalog {
     return this.cached(runId, `analysis/${verdictSet}/${adjustment}`, () =>
       this.workers.run({ kind: "analysis", directory, verdictSet, adjustment }),
     );
+  }
+
+  /**
+   * A page of trials. Filtering on judge disagreement compares every judged turn's verdicts, a
+   * scan that takes seconds on a big run: it goes to a worker. Other filters use indexes.
+   */
+  trialPage(
+    runId: string,
+    verdictSet: string,
+    filter: TrialFilter,
+    page: { after: number; limit: number },
+  ): Promise<ReturnType<typeof findTrials>> {
+    const store = this.open(runId);
+    if (!filter.disagreement)
+      return Promise.resolve(findTrials(store.database, verdictSet, filter, page));
+    return this.workers.run({
+      kind: "trial-page",
+      directory: store.directory,
+      verdictSet,
+      filter,
+      page,
+    });
   }
 
   figures(runId: string, verdictSet: string, adjustment: PAdjustment): Promise<Figures> {

@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { PAdjustment } from "../report/analyze-run.ts";
 import { describeDesign } from "../spec/measurement-design.ts";
-import { findTrials } from "../store/find-trials.ts";
 import { trialHumanLabels } from "../store/human-labels.ts";
 import { storedDesign, storedScenario } from "../store/load-run-experiment.ts";
 import { readTrial } from "../store/read-trials.ts";
@@ -112,7 +111,7 @@ async function trialPage(catalog: RunCatalog, context: Context): Promise<TrialPa
     throw new ViewerRequestError(400, "after: expected a whole number");
   const after = Number(afterText);
   const verdictSet = await catalog.verdictSet(runId, judges);
-  const page = findTrials(catalog.open(runId).database, verdictSet, filter, {
+  const page = await catalog.trialPage(runId, verdictSet, filter, {
     after,
     limit: PAGE_LIMIT + 1,
   });

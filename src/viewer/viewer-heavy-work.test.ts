@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFixture, temporaryDirectory } from "../../test/run-fixture.ts";
 import { analyzeRun } from "../report/analyze-run.ts";
+import { findTrials } from "../store/find-trials.ts";
 import { saveHumanLabels } from "../store/human-labels.ts";
 import { LabelQueue } from "../store/label-queue.ts";
 import { RunStore } from "../store/run-store.ts";
@@ -77,6 +78,31 @@ describe("the viewer under heavy requests", () => {
         `/api/runs/${second}/trials`,
       ),
     ).toEqual(["light", "heavy"]);
+  });
+
+  it("reads a page filtered to judge disagreement (a scan of the run) on a worker, same answer", async () => {
+    const kinds: string[] = [];
+    const run = catalog.workers.run.bind(catalog.workers);
+    catalog.workers.run = (task) => {
+      kinds.push(task.kind);
+      return run(task);
+    };
+    try {
+      const page = await request(`/api/runs/${first}/trials?disagreement=1`);
+      expect(kinds).toEqual(["trial-page"]);
+      // Pages with disagreements, through this same path, are checked in viewer-api.test.ts.
+      const store = RunStore.openForReading(`${runsDir}/${first}`);
+      const direct = findTrials(store.database, "run", { disagreement: true }, { limit: 101 });
+      store.close();
+      expect(page.total).toBe(direct.total);
+      expect(page.trials.map((trial: { trialId: string }) => trial.trialId)).toEqual(
+        direct.trials.slice(0, 100).map((trial) => trial.trialId),
+      );
+      await request(`/api/runs/${first}/trials?arm=refusal`);
+      expect(kinds).toEqual(["trial-page"]);
+    } finally {
+      catalog.workers.run = run;
+    }
   });
 
   it("computes identical requests made together once", async () => {
