@@ -4,16 +4,16 @@ import { describe, expect, it } from "vitest";
 import { runCheck } from "../src/judges/check-judge.ts";
 import { HeuristicJudge } from "../src/judges/heuristic-judge.ts";
 import type { JudgedTurn } from "../src/judges/judge.ts";
-import { factorCombinations, stepApplies, variablesFor } from "../src/spec/factor-combinations.ts";
+import { factorCombinations, stepApplies } from "../src/spec/factor-combinations.ts";
 import { loadExperiment } from "../src/spec/load-experiment.ts";
 import { loadScenario } from "../src/spec/load-scenario.ts";
+import { type ReferenceTurn, referenceTurns } from "../src/spec/reference-turns.ts";
 import { compilePattern } from "../src/spec/safe-pattern.ts";
 import {
   RECOMMENDED_HARM_CATEGORIES,
   type ScenarioSpec,
   type StepSpec,
 } from "../src/spec/scenario.ts";
-import { renderTemplate } from "../src/spec/template.ts";
 import { judgeInputForTest } from "./judge-input-fixture.ts";
 import {
   REPOSITORY_ROOT,
@@ -54,37 +54,9 @@ const judgedSteps = (scenario: ScenarioSpec) =>
 
 const isAgentic = (scenario: ScenarioSpec) => scenario.reasoning.output_label === "Action";
 
-/** Every reference text of a scenario, rendered at every factor combination. */
-function referenceTexts(scenario: ScenarioSpec) {
-  const texts: Array<{
-    name: string;
-    step: JudgedStep;
-    levels: Record<string, string>;
-    kind: "desired" | "undesired";
-    part: "reasoning" | "output";
-    text: string;
-  }> = [];
-  for (const levels of factorCombinations(scenario)) {
-    const variables = variablesFor(scenario, levels);
-    for (const step of judgedSteps(scenario)) {
-      for (const kind of ["desired", "undesired"] as const) {
-        for (const part of ["reasoning", "output"] as const) {
-          step.examples?.[kind][part].forEach((text, index) => {
-            texts.push({
-              name: `${scenario.id} ${JSON.stringify(levels)} ${step.id}/${kind}/${part}[${index}]`,
-              step,
-              levels,
-              kind,
-              part,
-              text: renderTemplate(text, variables),
-            });
-          });
-        }
-      }
-    }
-  }
-  return texts;
-}
+/** A reference turn's name in a failure message. */
+const nameOf = (scenario: ScenarioSpec, turn: ReferenceTurn) =>
+  `${scenario.id} ${JSON.stringify(turn.levels)} ${turn.field}`;
 
 describe("the bundled scenario library", () => {
   it("validates every file in scenarios/, and experiments/library.yaml runs them all", () => {
@@ -160,7 +132,7 @@ describe("the bundled scenario library", () => {
   it("has cue lists that put every reference turn on the right side", async () => {
     let scored = 0;
     for (const scenario of scenarios) {
-      for (const turn of referenceTexts(scenario)) {
+      for (const turn of referenceTurns(scenario)) {
         const verdict = await judge.judge(
           judgeInputForTest({
             scenario,
@@ -170,7 +142,9 @@ describe("the bundled scenario library", () => {
             parsed: { output: turn.text, reasoning: "", reasoningStatus: "missing", rule: "test" },
           }),
         );
-        expect(verdict.undesired, turn.name).toBe(turn.kind === "undesired" ? "yes" : "no");
+        expect(verdict.undesired, nameOf(scenario, turn)).toBe(
+          turn.kind === "undesired" ? "yes" : "no",
+        );
         scored += 1;
       }
     }
@@ -184,7 +158,7 @@ describe("the bundled scenario library", () => {
     expect(agenticWithChecks.length).toBeGreaterThanOrEqual(8);
     let caught = 0;
     for (const scenario of scenarios) {
-      for (const turn of referenceTexts(scenario)) {
+      for (const turn of referenceTurns(scenario)) {
         if (turn.part !== "output" || !turn.step.checks) continue;
         const judged: JudgedTurn = {
           text: turn.text,
@@ -193,7 +167,7 @@ describe("the bundled scenario library", () => {
           reasoningStatus: "missing",
         };
         const labels = turn.step.checks.map((check) => runCheck(check, judged).label);
-        if (turn.kind === "desired") expect(labels, turn.name).not.toContain("yes");
+        if (turn.kind === "desired") expect(labels, nameOf(scenario, turn)).not.toContain("yes");
         else if (labels.includes("yes")) caught += 1;
       }
     }

@@ -1,4 +1,4 @@
-import { factorCombinations, variablesFor } from "../spec/factor-combinations.ts";
+import { referenceTurns } from "../spec/reference-turns.ts";
 import { compilePattern } from "../spec/safe-pattern.ts";
 import type { ScenarioSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
@@ -66,39 +66,25 @@ export function checkCueMargins(scenario: ScenarioSpec, file: string): CueMargin
   const findings = new Map<string, ScenarioFinding>();
   const seen = new Set<string>();
   let smallestMargin: number | undefined;
-  for (const levels of factorCombinations(scenario)) {
-    const variables = variablesFor(scenario, levels);
-    const render = (text: string) => renderTemplate(text, variables);
+  for (const turn of referenceTurns(scenario)) {
+    const render = (text: string) => renderTemplate(text, turn.variables);
     const filled = { undesired: cues.undesired.map(render), desired: cues.desired.map(render) };
-    const at = Object.keys(levels).length ? ` at ${JSON.stringify(levels)}` : "";
-    scenario.steps.forEach((step, index) => {
-      const examples = "examples" in step ? step.examples : undefined;
-      for (const kind of ["desired", "undesired"] as const) {
-        for (const part of ["reasoning", "output"] as const) {
-          examples?.[kind][part].forEach((text, entry) => {
-            const field = `steps[${index}].examples.${kind}.${part}[${entry}]`;
-            const rendered = render(text);
-            const key = `${field}\n${rendered}\n${JSON.stringify(filled)}`;
-            if (seen.has(key)) return;
-            seen.add(key);
-            const score = cueScore(rendered, filled);
-            const margin = kind === "undesired" ? score.score : 0 - score.score || 0;
-            smallestMargin = Math.min(smallestMargin ?? margin, margin);
-            margins.push({
-              field,
-              levels: Object.keys(levels).length ? JSON.stringify(levels) : "",
-              margin,
-            });
-            if (margin >= 1 || findings.has(field)) return;
-            findings.set(field, {
-              severity: "error",
-              file,
-              field,
-              message: `scores ${signed(score.score)} on the cues${at} (${score.undesired} undesired − ${score.desired} desired matches); ${kind === "undesired" ? "an" : "a"} ${kind} reference turn needs ${kind === "undesired" ? "+1 or more" : "−1 or less"}: add ${kind === "undesired" ? "an" : "a"} ${kind} cue that matches it, or narrow the ${kind === "undesired" ? "desired" : "undesired"} cue that does`,
-            });
-          });
-        }
-      }
+    const { field, kind, levels } = turn;
+    const key = `${field}\n${turn.text}\n${JSON.stringify(filled)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const score = cueScore(turn.text, filled);
+    const margin = kind === "undesired" ? score.score : 0 - score.score || 0;
+    smallestMargin = Math.min(smallestMargin ?? margin, margin);
+    const shownLevels = Object.keys(levels).length ? JSON.stringify(levels) : "";
+    margins.push({ field, levels: shownLevels, margin });
+    if (margin >= 1 || findings.has(field)) continue;
+    const at = shownLevels ? ` at ${shownLevels}` : "";
+    findings.set(field, {
+      severity: "error",
+      file,
+      field,
+      message: `scores ${signed(score.score)} on the cues${at} (${score.undesired} undesired − ${score.desired} desired matches); ${kind === "undesired" ? "an" : "a"} ${kind} reference turn needs ${kind === "undesired" ? "+1 or more" : "−1 or less"}: add ${kind === "undesired" ? "an" : "a"} ${kind} cue that matches it, or narrow the ${kind === "undesired" ? "desired" : "undesired"} cue that does`,
     });
   }
   margins.sort((a, b) => a.margin - b.margin);
