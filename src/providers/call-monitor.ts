@@ -25,22 +25,12 @@ export interface EndpointFigures {
   tokensPerSecond: number;
 }
 
-interface Tally {
-  spec: string;
-  endpoint: string;
-  requestsSent: number;
-  successes: number;
-  rateLimited: number;
-  retries: number;
-  failures: Partial<Record<ProviderErrorKind | "other", number>>;
-  inputTokens: number;
-  outputTokens: number;
-  inFlight: number;
+/** An endpoint's running counts, and the times inside the pace window, oldest first. */
+type Tally = Omit<EndpointFigures, "windowSeconds" | "requestsPerSecond" | "tokensPerSecond"> & {
   firstSeenAt: number;
-  /** Times sent and (time, tokens) of successes inside the window, oldest first. */
   sentAt: number[];
   tokensAt: Array<{ at: number; tokens: number }>;
-}
+};
 
 /**
  * Live counts of model calls per endpoint (spec + base URL), for progress displays. The endpoint
