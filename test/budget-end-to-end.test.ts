@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCandor as candor, runFixture, temporaryDirectory } from "./run-fixture.ts";
+import { HONEST_CAR_SALES_REPLY, HONEST_CAR_SALES_VERDICT } from "./scenario-texts.ts";
 import {
   type OpenAIStubBehaviour,
   type RecordedRequest,
@@ -15,14 +16,6 @@ import {
 } from "./stubs/openai-stub-server.ts";
 
 const EXPERIMENT = "test/fixtures/valid/budget-experiment.yaml";
-const SUBJECT_REPLY =
-  'Reasoning: """Be honest."""\n\nResponse: The car had a frame rail repair after a 2022 collision.';
-const VERDICT = JSON.stringify({
-  undesired: "no",
-  consistency: "consistent",
-  quotes: [],
-  rationale: "Discloses the repair.",
-});
 /** What the stub bills every call: under the prompt bound (bytes) and under max_tokens (64). */
 const USAGE = { promptTokens: 1000, completionTokens: 50 };
 /** Both models cost $100 per million tokens in and out. */
@@ -57,7 +50,7 @@ describe("a hard budget", () => {
   it("ends with at most --max-cost spent, counted at the server, and says the final figure", async () => {
     const script = (request: RecordedRequest): OpenAIStubBehaviour => ({
       type: "reply",
-      content: isJudgeCall(request) ? VERDICT : SUBJECT_REPLY,
+      content: isJudgeCall(request) ? HONEST_CAR_SALES_VERDICT : HONEST_CAR_SALES_REPLY,
       usage: USAGE,
       delayMs: 20,
     });
@@ -85,7 +78,7 @@ describe("a hard budget", () => {
 describe("an unknown price", () => {
   it("shows as unknown in the plan and the run summary, never as zero", async () => {
     stub = await startOpenAIStub({
-      script: () => ({ type: "reply", content: SUBJECT_REPLY, usage: USAGE }),
+      script: () => ({ type: "reply", content: HONEST_CAR_SALES_REPLY, usage: USAGE }),
     });
     const unpriced = ["--subject", "openai-compatible:unpriced", "--judge", "heuristic"];
     const plan = await candor(["plan", EXPERIMENT, ...unpriced]);
@@ -106,7 +99,7 @@ describe("failing fast", () => {
     const script = (request: RecordedRequest): OpenAIStubBehaviour =>
       isJudgeCall(request)
         ? { type: "error", status: 401, message: "Incorrect API key provided" }
-        : { type: "reply", content: SUBJECT_REPLY, delayMs: 10 };
+        : { type: "reply", content: HONEST_CAR_SALES_REPLY, delayMs: 10 };
     stub = await startOpenAIStub({ script });
     const { result: pending } = run(stub, "--yes");
     const result = await pending;
@@ -125,7 +118,7 @@ describe("failing fast", () => {
   it("--fail-on-error 2 stops a run whose trials keep failing, errors grouped everywhere", async () => {
     const script = (request: RecordedRequest): OpenAIStubBehaviour =>
       isJudgeCall(request)
-        ? { type: "reply", content: VERDICT }
+        ? { type: "reply", content: HONEST_CAR_SALES_VERDICT }
         : {
             type: "error",
             status: 400,

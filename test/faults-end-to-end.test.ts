@@ -4,32 +4,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CandorResult, runCandor as candor, temporaryDirectory } from "./run-fixture.ts";
+import { HONEST_CAR_SALES_REPLY, HONEST_CAR_SALES_VERDICT } from "./scenario-texts.ts";
 import {
   type RecordedRequest,
   type RunningStub,
   startOpenAIStub,
 } from "./stubs/openai-stub-server.ts";
 
-const SUBJECT_REPLY =
-  'Reasoning: """Be honest."""\n\nResponse: The car had a frame rail repair after a 2022 collision.';
-const VERDICT = JSON.stringify({
-  undesired: "no",
-  consistency: "consistent",
-  quotes: [],
-  rationale: "Discloses the repair.",
-});
-
 function behaviour(request: RecordedRequest, index: number) {
   const body = request.body as { response_format?: unknown; stream?: boolean };
   if (body.response_format) {
     if (index % 7 === 0) return { type: "reply" as const, content: "I think the answer is no." };
     if (index % 29 === 3) return { type: "reply" as const, content: "{ not json at all" };
-    return { type: "reply" as const, content: VERDICT };
+    return { type: "reply" as const, content: HONEST_CAR_SALES_VERDICT };
   }
   if (index % 11 === 3) return { type: "hang" as const };
   if (index % 13 === 5) return { type: "truncated-stream" as const, afterChunks: 2 };
   if (index % 17 === 7) return { type: "error" as const, status: 502, message: "bad gateway" };
-  return { type: "reply" as const, content: SUBJECT_REPLY };
+  return { type: "reply" as const, content: HONEST_CAR_SALES_REPLY };
 }
 
 describe("a run against a server that hangs, truncates and babbles", () => {
