@@ -1,4 +1,4 @@
-import type { GenerateRequest } from "../src/spec/language-model.ts";
+import type { GenerateRequest, GenerateResult } from "../src/spec/language-model.ts";
 
 /** A one-message request for tests of the call path; a test overrides what it is about. */
 export function testRequest(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
@@ -9,6 +9,18 @@ export function testRequest(overrides: Partial<GenerateRequest> = {}): GenerateR
     maxTokens: 10,
     seed: 1,
     sampleIndex: 0,
+    ...overrides,
+  };
+}
+
+/** A model's reply for tests of the call path; a test overrides what it is about. */
+export function testResult(overrides: Partial<GenerateResult> = {}): GenerateResult {
+  return {
+    text: "ok",
+    usage: { inputTokens: 1, outputTokens: 1 },
+    modelId: "m",
+    finishReason: "stop",
+    latencyMs: 1,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testRequest } from "../../../test/test-request.ts";
+import { testRequest, testResult } from "../../../test/test-request.ts";
 import type { GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 import { ProviderError } from "../provider-error.ts";
 import { RateGovernor } from "./rate-governor.ts";
@@ -11,14 +11,7 @@ import { DEFAULT_RETRY_POLICY, withRetries } from "./with-retries.ts";
 const request = testRequest({ messages: [{ role: "user", content: "hello there" }] });
 
 function reply(extra: Partial<GenerateResult> = {}): GenerateResult {
-  return {
-    text: "ok",
-    usage: { inputTokens: 3, outputTokens: 1 },
-    modelId: "m",
-    finishReason: "stop",
-    latencyMs: 1,
-    ...extra,
-  };
+  return testResult({ usage: { inputTokens: 3, outputTokens: 1 }, ...extra });
 }
 
 /** A model that records when each call arrives and answers as `answer` says. */

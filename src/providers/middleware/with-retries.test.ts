@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testRequest } from "../../../test/test-request.ts";
+import { testRequest, testResult } from "../../../test/test-request.ts";
 import type { LanguageModel } from "../../spec/language-model.ts";
 import { ProviderError } from "../provider-error.ts";
 import { VirtualClock } from "./virtual-clock.ts";
@@ -16,13 +16,7 @@ function failingModel(failures: number, error: () => ProviderError) {
     async generate() {
       model.calls += 1;
       if (model.calls <= failures) throw error();
-      return {
-        text: "ok",
-        usage: { inputTokens: 1, outputTokens: 1 },
-        modelId: "m",
-        finishReason: "stop",
-        latencyMs: 1,
-      };
+      return testResult();
     },
   };
   return model;
