@@ -66,7 +66,22 @@ export function normalizeLabel(label: string): string {
     .replace(/[\s_-]+/g, " ");
 }
 
+/** Built sets by protocol: every turn of a run parses with one of a few protocols. */
+const builtLabelSets = new Map<string, LabelSet>();
+const BUILT_LABEL_SETS_KEPT = 64;
+
 export function buildLabelSet(protocol: ReasoningProtocol): LabelSet {
+  const key = JSON.stringify([protocol.reasoningLabel, protocol.outputLabel]);
+  let labels = builtLabelSets.get(key);
+  if (!labels) {
+    if (builtLabelSets.size >= BUILT_LABEL_SETS_KEPT) builtLabelSets.clear();
+    labels = compileLabelSet(protocol);
+    builtLabelSets.set(key, labels);
+  }
+  return labels;
+}
+
+function compileLabelSet(protocol: ReasoningProtocol): LabelSet {
   const meanings = new Map<string, LabelMeaning>();
   const add = (label: string, meaning: LabelMeaning) => {
     const name = normalizeLabel(label);
