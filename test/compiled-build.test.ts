@@ -1,10 +1,11 @@
 /**
- * The bin as users get it: plain Node running the compiled build in dist/ (every other test runs
- * the sources, see vitest.config.ts). The build is brought up to date first (tsc is incremental,
- * so this costs little when nothing changed), so this never passes on a stale build.
+ * The bin as users get it: plain Node running the bundle in dist/ (every other test runs the
+ * sources, see vitest.config.ts). The bundle is rebuilt first (esbuild takes seconds), so this
+ * never passes on a stale build. Which sources a loaded file holds comes from the build's
+ * metafile, so the checks below speak of source modules and packages, not of chunk names.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
@@ -38,32 +39,55 @@ const packageVersion = (): string =>
     spawnSync("npm", ["pkg", "get", "version"], { cwd: REPOSITORY_ROOT }).stdout.toString(),
   );
 
+/** The source modules and packages inside each output file, from esbuild's metafile. */
+function bundledInputs(): Map<string, string[]> {
+  const meta = JSON.parse(readFileSync(join(REPOSITORY_ROOT, "dist/build-meta.json"), "utf8")) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return new Map(
+    Object.entries(meta.outputs).map(([file, { inputs }]) => [file, Object.keys(inputs)]),
+  );
+}
+
+/** Every source module and package file in the output files a process loaded. */
+function loadedInputs(loaded: readonly string[]): string[] {
+  const inputs = bundledInputs();
+  return loaded.flatMap((url) => inputs.get(url) ?? []);
+}
+
 describe("the compiled CLI", () => {
   beforeAll(() => {
     const build = spawnSync("npm", ["run", "build"], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
     expect(build.status, build.stdout + build.stderr).toBe(0);
   });
 
-  it("mirrors src/ so paths computed from a module's location still resolve", () => {
+  it("bundles the CLI and the viewer's worker, beside the viewer's page, without test code", () => {
     const compiled = readdirSync(join(REPOSITORY_ROOT, "dist"), { recursive: true });
     expect(compiled).toContain(join("cli", "main.js"));
-    expect(compiled).toContain(join("providers", "price-table.js"));
+    expect(compiled).toContain(join("viewer", "viewer-worker.js"));
     expect(compiled).toContain(join("viewer", "dist", "index.html"));
-    expect(compiled.filter((file) => String(file).endsWith(".test.js"))).toEqual([]);
+    const everyInput = [...bundledInputs().values()].flat();
+    expect(everyInput).toContain("src/providers/price-table.ts");
+    expect(everyInput.filter((input) => input.endsWith(".test.ts"))).toEqual([]);
+    // Native addons stay packages of their own, loaded from node_modules.
+    expect(
+      everyInput.filter((input) => /node_modules\/(better-sqlite3|node-llama-cpp)\//.test(input)),
+    ).toEqual([]);
   });
 
-  it("answers --version from compiled JavaScript, loading no TypeScript and no heavy module", () => {
+  it("answers --version from compiled JavaScript, loading no TypeScript and no command", () => {
     const result = runCompiled(["--version"]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(packageVersion());
     expect(result.loaded).toContain("dist/cli/main.js");
     const project = result.loaded.filter((url) => !url.startsWith("node:"));
     expect(project.filter((url) => url.endsWith(".ts") || url.includes("/tsx/"))).toEqual([]);
-    expect(project.filter((url) => url.startsWith("dist/")).sort()).toEqual([
-      "dist/cli/main.js",
-      "dist/runner/provenance.js",
-      "dist/spec/input-error.js",
-    ]);
+    const inputs = loadedInputs(result.loaded);
+    expect(inputs).toContain("src/runner/provenance.ts");
+    expect(inputs.filter((input) => input.endsWith("-command.ts"))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/(zod|yaml|openai|vega)/.test(input))).toEqual(
+      [],
+    );
   });
 
   it("runs the TypeScript sources instead when the tests ask (CANDOR_FROM_SOURCE=1)", () => {
@@ -80,12 +104,15 @@ describe("the compiled CLI", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(runsDir)).toHaveLength(1);
     expect(result.loaded.some((url) => url.endsWith(".ts"))).toBe(false);
+    const inputs = loadedInputs(result.loaded);
+    expect(inputs).toContain("src/cli/run-command.ts");
     // Run reuses resume's helpers (it offers to resume an unfinished twin); nothing of the others.
     const otherCommands =
-      /^dist\/cli\/(validate|scenario|plan|report|list|remove|cache|judge|label|validate-judge|export|view|demo)-command\.js$/;
-    expect(result.loaded.filter((url) => otherCommands.test(url))).toEqual([]);
+      /^src\/cli\/(validate|scenario|plan|report|list|remove|cache|judge|label|validate-judge|export|view|demo)-command\.ts$/;
+    expect(inputs.filter((input) => otherCommands.test(input))).toEqual([]);
     // The simulated subject needs no provider SDK, no local model and no web server.
     const unused = /node_modules\/(openai|@anthropic-ai|node-llama-cpp|hono|@hono)\//;
+    expect(inputs.filter((input) => unused.test(input))).toEqual([]);
     expect(result.loaded.filter((url) => unused.test(url))).toEqual([]);
   });
 });

@@ -1,16 +1,12 @@
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { runExperiment } from "../runner/run-experiment.ts";
+import { packageFile } from "../spec/package-files.ts";
 import { prepareExperiment } from "./load-experiment-for-command.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { finishRun } from "./run-session.ts";
 
-export const BUNDLED_EXPERIMENT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../experiments/paper.yaml",
-);
+export const BUNDLED_EXPERIMENT = packageFile("experiments", "paper.yaml");
 
 export function registerDemoCommand(program: Command, exitCode: ExitCodeHolder): void {
   program

@@ -1,7 +1,6 @@
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { ModelSettings } from "../spec/experiment.ts";
+import { packageFile } from "../spec/package-files.ts";
 import { readYamlFile } from "../spec/read-yaml-file.ts";
 import { parseWithSchema } from "../spec/schema-issues.ts";
 
@@ -10,7 +9,7 @@ export interface Price {
   outputPerMillion: number;
 }
 
-const PRICE_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "../../profiles/prices.yaml");
+const PRICE_FILE = packageFile("profiles", "prices.yaml");
 const FREE_PROVIDERS = ["sim", "ollama", "gguf"];
 const priceTable = z.record(
   z.string(),

@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SCENARIO_PATH } from "./experiment.ts";
 import { InputError } from "./input-error.ts";
+import { packageFile } from "./package-files.ts";
 
 /** The `scenario_dir` entry that names the scenarios bundled with candor. */
 export const BUNDLED_SCENARIOS = "candor:scenarios";
 
-const BUNDLED_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../scenarios");
+const BUNDLED_FOLDER = packageFile("scenarios");
 
 /** The folders an experiment's scenario ids are looked up in, in the order written. */
 export function scenarioFolders(scenarioDir: string | readonly string[], file: string): string[] {

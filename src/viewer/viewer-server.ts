@@ -5,13 +5,14 @@ import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import { codeFile } from "../spec/package-files.ts";
 import { allowedHosts } from "./allowed-hosts.ts";
 import { RunCatalog } from "./run-catalog.ts";
 import { viewerApi } from "./viewer-api.ts";
 import { LOOPBACK_HOST } from "./viewer-defaults.ts";
 
 /** The built page, shipped in the package (see src/viewer/AGENTS.md). */
-export const VIEWER_ASSETS = join(import.meta.dirname, "dist");
+export const VIEWER_ASSETS = codeFile("viewer", "dist");
 
 export interface ViewerOptions {
   runsDir: string;

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { codeFile, RUNS_FROM_SOURCE } from "../spec/package-files.ts";
 import type { HeavyTask } from "./heavy-tasks.ts";
 
 /** Two threads: a slow analysis never holds up a labeller's next turn, on a two-core machine too. */
@@ -96,9 +96,8 @@ export class WorkerPool {
  * registers tsx's require hook and requires the entry through it.
  */
 function newWorker(): Worker {
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./viewer-worker.js", import.meta.url));
-  const entry = fileURLToPath(new URL("./viewer-worker.ts", import.meta.url));
+  if (!RUNS_FROM_SOURCE) return new Worker(codeFile("viewer", "viewer-worker.js"));
+  const entry = codeFile("viewer", "viewer-worker.ts");
   const tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
   const code = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
   return new Worker(code, { eval: true });

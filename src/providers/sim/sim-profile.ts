@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { InputError } from "../../spec/input-error.ts";
+import { packageFile } from "../../spec/package-files.ts";
 import { readYamlFile } from "../../spec/read-yaml-file.ts";
 import { parseWithSchema } from "../../spec/schema-issues.ts";
 
@@ -53,7 +53,7 @@ export const simProfileSchema = z.strictObject({
 export type SimProfile = z.output<typeof simProfileSchema>;
 export type OutcomeRates = Record<OutcomeClass, number>;
 
-const BUNDLED_PROFILES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../profiles/sim");
+const BUNDLED_PROFILES = packageFile("profiles", "sim");
 
 /** `sim:default` names a bundled profile; `sim:./my-profile.yaml` names a file. */
 export function loadSimProfile(name: string): SimProfile {
