@@ -39,6 +39,8 @@ interface Measured {
   rateLimited: number;
   /** From just before the spawn to the stub receiving the first request. */
   firstRequestSeconds: number | undefined;
+  /** From the stub receiving the first request to it receiving the last answered one. */
+  callSpanSeconds: number;
 }
 
 export interface ComparisonSizes {
@@ -96,13 +98,14 @@ export async function promptfooComparison(
     }
     for (const row of renderTable(table)) line(row);
     line(ratios(table));
+    if (tools.includes("candor")) line(await sdkCallFloor(workspace, sizes.zeroLatencyCalls));
   } finally {
     removeTemporaryDirectories();
   }
 }
 
 /** The workload's files for promptfoo, and the same conversation as a candor scenario. */
-function prepareWorkspace(): string {
+export function prepareWorkspace(): string {
   const directory = temporaryDirectory("candor-bench-promptfoo-");
   for (const file of ["promptfooconfig.yaml", "prompt.json"])
     copyFileSync(join(WORKLOAD, file), join(directory, file));
@@ -187,6 +190,8 @@ async function measure(
     const [wall, user, system, peakKilobytes] = lastLine.split(" ").map(Number);
     const rateLimited = stub.requests.filter((request) => request.rateLimited).length;
     const first = stub.requests[0]?.receivedAt;
+    const answeredAt = stub.requests.filter((request) => !request.rateLimited);
+    const lastAnswered = answeredAt.at(-1)?.receivedAt ?? Number.NaN;
     if (exitCode !== 0 && tool === "candor") process.stderr.write(stderr.slice(-2000));
     return {
       wallSeconds: wall ?? Number.NaN,
@@ -196,6 +201,7 @@ async function measure(
       answered: stub.requests.length - rateLimited,
       rateLimited,
       firstRequestSeconds: first === undefined ? undefined : (first - spawnedAt) / 1000,
+      callSpanSeconds: (lastAnswered - (first ?? Number.NaN)) / 1000,
     };
   } finally {
     await stub.close();
@@ -249,6 +255,33 @@ function promptfooCommand(workspace: string, calls: number, stub: RunningStub): 
   };
 }
 
+/** The OpenAI SDK's own CPU per call on candor's transport: what candor's marginal cost sits on. */
+async function sdkCallFloor(workspace: string, calls: number): Promise<string> {
+  const stub = await startOpenAIStub({ script: () => ({ type: "reply", content: REPLY }) });
+  try {
+    const [system = ""] = (
+      JSON.parse(readFileSync(join(workspace, "prompt.json"), "utf8")) as Array<{ content: string }>
+    ).map((message) => message.content);
+    const floor = join(import.meta.dirname, "sdk-call-floor.ts");
+    // Spawned, not spawnSync: the stub answers from this process's event loop.
+    const child = spawn(process.execPath, [
+      "--import",
+      "tsx",
+      floor,
+      stub.baseURL,
+      String(calls),
+      system,
+    ]);
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    await new Promise((resolve) => child.on("close", resolve));
+    const perCall = Number.parseFloat(output);
+    return `the OpenAI SDK alone (candor's transport, same stub, ${calls} calls, 16 at once): ${perCall.toFixed(2)} ms CPU per call`;
+  } finally {
+    await stub.close();
+  }
+}
+
 /** Time to first request varies with the machine's load: the median of a few one-trial runs. */
 async function medianFirstRequest(
   run: () => Promise<Measured>,
@@ -271,8 +304,8 @@ const COLUMNS = [
   "tool",
   "CPU/call (whole process)",
   "CPU/call (marginal)",
-  "latency-bound efficiency",
-  "rate-bound efficiency",
+  "latency-bound efficiency: calls (whole process)",
+  "rate-bound efficiency: calls (whole process)",
   "time to first request",
   "one-trial CPU",
 ];
@@ -289,11 +322,20 @@ function figures(tool: Tool, { one, zero, latency, rate }: Settings): string[] {
     tool,
     `${perCall.toFixed(2)} ms (${zero.answered} calls in ${zero.wallSeconds.toFixed(1)} s, ${zero.peakMegabytes.toFixed(0)} MB, exit ${zero.exitCode})`,
     `${marginal.toFixed(2)} ms`,
-    `${(latencyBound / latency.wallSeconds).toFixed(2)} (${latency.wallSeconds.toFixed(1)} s vs ${latencyBound.toFixed(1)} s; exit ${latency.exitCode})`,
-    `${(rateBound / rate.wallSeconds).toFixed(2)} (${rate.wallSeconds.toFixed(1)} s vs ${rateBound.toFixed(1)} s; ${note(rate)})`,
+    efficiency(latency, latencyBound, `exit ${latency.exitCode}`),
+    efficiency(rate, rateBound, note(rate)),
     `${one.firstRequestSeconds?.toFixed(2) ?? "none"} s`,
     `${one.cpuSeconds.toFixed(2)} s`,
   ];
+}
+
+/**
+ * Ideal time over the calls' own span (first request to the last answer: the pace the tool keeps
+ * while it calls), and in brackets over the whole process (start-up and the report included).
+ */
+function efficiency(measured: Measured, idealSeconds: number, note: string): string {
+  const calls = measured.callSpanSeconds + LATENCY_MS / 1000;
+  return `${(idealSeconds / calls).toFixed(2)} (${(idealSeconds / measured.wallSeconds).toFixed(2)}): ${calls.toFixed(1)} s (${measured.wallSeconds.toFixed(1)} s) vs ${idealSeconds.toFixed(1)} s; ${note}`;
 }
 
 /** The latency bound: waves of CONCURRENCY calls, each one latency long. */
