@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { packageFile } from "../spec/package-files.ts";
 import { readYamlFile } from "../spec/read-yaml-file.ts";

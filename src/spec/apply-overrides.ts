@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { checkTrialCount } from "./count-trials.ts";
 import { experimentSchema } from "./experiment.ts";
 import { InputError } from "./input-error.ts";

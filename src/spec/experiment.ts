@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { followupStepSchema } from "./scenario.ts";
 
 export const ARMS = ["refusal", "rebuttal", "natural", "control"] as const;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { experimentSchema } from "./experiment.ts";
 import { scenarioSchema } from "./scenario.ts";
 

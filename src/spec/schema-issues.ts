@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formatFieldPath, InputError } from "./input-error.ts";
 
 /** Problems listed for one file; the rest are counted. Enough to fix a file in one pass. */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { InputError } from "../../spec/input-error.ts";
 import { packageFile } from "../../spec/package-files.ts";
 import { readYamlFile } from "../../spec/read-yaml-file.ts";
