@@ -42,11 +42,19 @@ describe("nodeHttpFetch", () => {
     });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("3");
+    expect(response).toBeInstanceOf(Response);
+    expect(response.ok).toBe(false);
     expect(await response.json()).toEqual({ echoed: '{"a":"é"}' });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow("already been read");
+
     const last = received.at(-1);
     expect(last?.method).toBe("POST");
     expect(last?.headers["x-test"]).toBe("yes");
     expect(last?.headers["content-length"]).toBe(String(Buffer.byteLength('{"a":"é"}')));
+    // The body stays readable as a stream, for code that reads it so.
+    const again = await nodeHttpFetch(`${base}/json`, { method: "POST", body: "x" });
+    expect(await new Response(again.body).json()).toEqual({ echoed: "x" });
   });
 
   it("keeps a server-sent event reply a stream, and a 204 bodiless", async () => {
