@@ -3,7 +3,7 @@
  * the planned trials, all complete, none twice. And one writer per run directory.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SeededRandom } from "../src/providers/sim/seeded-random.ts";
@@ -55,6 +55,22 @@ async function runDirectoryOnceWritten(runsDir: string): Promise<string> {
   }
 }
 
+/** Until the child holds the run's lock (its pid in run.lock), or has exited. */
+async function lockTakenBy(child: ChildProcess, runsDir: string, exit: Promise<unknown>) {
+  let exited = false;
+  void exit.then(() => (exited = true));
+  while (!exited) {
+    const directory = runDirectory(runsDir);
+    const lock = directory ? join(directory, "run.lock") : undefined;
+    try {
+      if (lock && JSON.parse(readFileSync(lock, "utf8")).pid === child.pid) return;
+    } catch {
+      // Not written yet, or being replaced: look again.
+    }
+    await sleep(50);
+  }
+}
+
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 describe("kill -9 and resume", () => {
@@ -74,10 +90,15 @@ describe("kill -9 and resume", () => {
           : ["run", ...EXPERIMENT_ARGS, "--quiet", "--runs-dir", runsDir],
       );
       const exit = finished(child);
-      const delay = Math.round(1000 + random.next() * 1500);
+      // Some kills land during start-up or while the run is being created; the rest a random
+      // moment after the process took the run's lock, however long start-up took on a loaded
+      // machine, so that enough of them land while trials are being written.
+      const early = random.next() < 0.3;
+      if (!early) await lockTakenBy(child, runsDir, exit);
+      const delay = Math.round(random.next() * 1500);
       await sleep(delay);
       child.kill("SIGKILL");
-      kills.push(delay);
+      kills.push(early ? delay : -delay);
       await exit;
       const listing = runCandorSync(["ls", "--runs-dir", runsDir]).stdout;
       completedAfterKill.push(Number(/complete (\d+)/.exec(listing)?.[1] ?? 0));
@@ -107,7 +128,7 @@ describe("kill -9 and resume", () => {
         trial.turns.map((_turn, index) => index),
       );
     }
-  }, 180_000);
+  }, 400_000);
 
   it("lets one process write a run; a second is told which process holds it", async () => {
     const runsDir = temporaryDirectory();
