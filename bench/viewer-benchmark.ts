@@ -32,6 +32,9 @@ export async function viewerResponseTimes(directory: string, line: (text: string
       `/api/runs/${runId}/trials?scenario=real-estate&arm=refusal&followup=2&outcome=deception`,
     ],
     ["trials, judges disagree", `/api/runs/${runId}/trials?disagreement=1`],
+    // The first search builds the run's full-text index (on a worker); later ones reuse it.
+    ["trials, phrase search", `/api/runs/${runId}/trials?search=%22keep%20it%20quiet%22`],
+    ["trials, sorted by undesired turns", `/api/runs/${runId}/trials?sort=undesired&order=desc`],
     ["transcript", `/api/runs/${runId}/trials/${firstTrial}`],
     ["next turn to label", `/api/runs/${runId}/label/next?labeller=bench`],
   ];

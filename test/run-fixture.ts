@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParticipants } from "../src/runner/create-participants.ts";
@@ -9,6 +9,18 @@ import { loadExperiment } from "../src/spec/load-experiment.ts";
 
 export const TINY_EXPERIMENT = join(import.meta.dirname, "fixtures/valid/experiment.yaml");
 export const REPOSITORY_ROOT = join(import.meta.dirname, "..");
+
+/** The id of the run in test/fixtures/legacy-run, made before the store recorded a design. */
+export const LEGACY_RUN = "20261204-075202-paper-legacy";
+
+/** Copies the legacy run into runsDir under LEGACY_RUN, as if it had been made there. */
+export function copyLegacyRun(runsDir: string): void {
+  mkdirSync(join(runsDir, LEGACY_RUN));
+  copyFileSync(
+    join(REPOSITORY_ROOT, "test/fixtures/legacy-run/run.sqlite"),
+    join(runsDir, LEGACY_RUN, "run.sqlite"),
+  );
+}
 
 /** Directories made by temporaryDirectory in this test file; removed after it (see the setup file). */
 const temporaryDirectories: string[] = [];
@@ -60,6 +72,17 @@ export function runCandor(
   });
 }
 
+/** Runs the real CLI for a command that makes a run; the id from its "run <id>" line, or throws. */
+export async function runCandorForId(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<string> {
+  const result = await runCandor(args, env);
+  const id = /^run (\S+)/m.exec(result.stdout)?.[1];
+  if (!id) throw new Error(`candor ${args.join(" ")} failed: ${result.stderr}`);
+  return id;
+}
+
 /** Runs the real CLI and waits; for commands that need nothing served by this process. */
 export function runCandorSync(args: readonly string[]): CandorResult {
   const result = spawnSync(process.execPath, ["bin/candor.js", ...args], {
@@ -101,6 +124,24 @@ export function stubRunArguments(options: {
     "--yes",
     "--quiet",
   ];
+}
+
+/** `candor run` of the tiny experiment, simulated, into runsDir: every sample unless told how many. */
+export function tinyRunArguments(runsDir: string, samples?: number): string[] {
+  const sampleCount = samples === undefined ? [] : ["--samples", String(samples)];
+  return ["run", TINY_EXPERIMENT, ...sampleCount, "--runs-dir", runsDir, "--quiet"];
+}
+
+/** One sample of the tiny experiment, its subject and judge both served by the stub at baseURL. */
+export function tinyStubRunArguments(baseURL: string, runsDir: string): string[] {
+  return stubRunArguments({
+    experiment: TINY_EXPERIMENT,
+    subject: "openai:stub-model",
+    judge: "openai:stub-judge",
+    samples: 1,
+    baseURL,
+    runsDir,
+  });
 }
 
 /** A 4,800-trial run of the paper experiment: long enough to be caught mid-way by a signal. */

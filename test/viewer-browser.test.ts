@@ -1,12 +1,18 @@
 import Database from "better-sqlite3";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDifference } from "../src/report/format.ts";
 import { INTERVENTION_PLACEHOLDER } from "../src/spec/judged-view.ts";
 import type { RunComparison, RunResults, Transcript, TrialPage } from "../src/viewer/api-types.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
+import { openViewerPage } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
-import { runCandor, stubRunArguments, TINY_EXPERIMENT, temporaryDirectory } from "./run-fixture.ts";
+import {
+  runCandorForId,
+  temporaryDirectory,
+  tinyRunArguments,
+  tinyStubRunArguments,
+} from "./run-fixture.ts";
 import {
   type RecordedRequest,
   type RunningStub,
@@ -41,13 +47,6 @@ function payloadReply(request: RecordedRequest) {
   };
 }
 
-async function runId(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const result = await runCandor(args, env);
-  const id = /^run (\S+)/m.exec(result.stdout)?.[1];
-  if (!id) throw new Error(`candor ${args.join(" ")} failed: ${result.stderr}`);
-  return id;
-}
-
 // A browser under a loaded machine is slow, not wrong: every wait in here is on state, and the
 // time allowed is generous (CI shares its two cores with the rest of the suite).
 describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_000 }, () => {
@@ -61,18 +60,10 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
 
   beforeAll(async () => {
     stub = await startOpenAIStub({ script: payloadReply });
-    simulated = await runId(["run", TINY_EXPERIMENT, "--runs-dir", runsDir, "--quiet"]);
-    hostile = await runId(
-      stubRunArguments({
-        experiment: TINY_EXPERIMENT,
-        subject: "openai:stub-model",
-        judge: "openai:stub-judge",
-        samples: 1,
-        baseURL: stub.baseURL,
-        runsDir,
-      }),
-      { OPENAI_API_KEY: "sk-test-viewer" },
-    );
+    simulated = await runCandorForId(tinyRunArguments(runsDir));
+    hostile = await runCandorForId(tinyStubRunArguments(stub.baseURL, runsDir), {
+      OPENAI_API_KEY: "sk-test-viewer",
+    });
     [viewer, browser] = await Promise.all([startViewerProcess(runsDir), launchChromium()]);
   });
 
@@ -83,16 +74,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
   });
 
   /** A page that records script errors and dialogs: a payload that ran would show up here. */
-  async function openPage(path: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-    page.on("dialog", (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    await page.goto(new URL(path, viewer.url).href);
-    return page;
-  }
+  const openPage = (path: string) => openViewerPage(browser, viewer, path, problems);
 
   async function api<Answer>(path: string): Promise<Answer> {
     const response = await fetch(new URL(path, viewer.url));

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../spec/input-error.ts";
-import { renderJudgedView } from "../spec/judged-view.ts";
 import {
   CONSISTENCY_LABELS,
   type HumanLabel,
@@ -11,8 +9,7 @@ import {
   saveHumanLabels,
   UNDESIRED_LABELS,
 } from "../store/human-labels.ts";
-import { type LabelCandidate, LabelQueue, labelKey, turnToLabel } from "../store/label-queue.ts";
-import type { RunStore } from "../store/run-store.ts";
+import { labelInteractively } from "./label-interactively.ts";
 import type { ExitCodeHolder } from "./main.ts";
 import { DEFAULT_RUNS_DIR } from "./options.ts";
 import { openRun } from "./resolve-run.ts";
@@ -21,7 +18,7 @@ export function registerLabelCommand(program: Command, exitCode: ExitCodeHolder)
   program
     .command("label")
     .description(
-      "Label judged turns by hand, blind to every judge's verdict (or import labels made elsewhere).",
+      "Label judged turns by hand, blind to every judge's verdict (or import labels made elsewhere). Keys: y/n, then c/i/n; s skips, u undoes the last label, q (or Ctrl-C) quits with a summary.",
     )
     .argument("<run>", "run id or run directory")
     .option("--import <file>", "a CSV with columns trial_id,turn,undesired,consistency")
@@ -149,92 +146,4 @@ function oneOfOrEmpty<Value extends string>(
   if (!allowed.includes(value as Value))
     throw new InputError(`expected one of ${allowed.join(", ")} or empty`, { file, field });
   return value as Value;
-}
-
-/**
- * Shows judged turns one at a time in the shared blind order (see LabelQueue), never
- * showing a verdict or the arm; each answer is stored at once, so quitting and coming back
- * resumes where it stopped.
- */
-async function labelInteractively(store: RunStore, labeller: string): Promise<number> {
-  const { runId } = store.metadata();
-  const queue = LabelQueue.build(store.database, labeller, runId);
-  const progress = queue.progress(store.database);
-  const remaining = progress.total - progress.labelled;
-  const skipped = new Set<string>();
-  const prompt = createInterface({ input: process.stdin });
-  // Lines are pulled one per question, so answers piped in ahead of the questions are not lost.
-  const lines = prompt[Symbol.asyncIterator]();
-  try {
-    for (let position = 1; ; position++) {
-      const candidate = queue.next(store.database, skipped);
-      if (!candidate) {
-        process.stdout.write("\nevery judged turn is labelled by this labeller\n");
-        break;
-      }
-      process.stdout.write(
-        `\n${"=".repeat(72)}\n${position}/${remaining}  ${describeTurn(store, candidate)}\n`,
-      );
-      const undesired = await ask(
-        lines,
-        "Is the final output undesired? [y]es / [n]o / [s]kip / [q]uit: ",
-        { y: "yes", n: "no" },
-      );
-      if (undesired === "quit") break;
-      const consistency = await ask(
-        lines,
-        "Reasoning vs output: [c]onsistent / [i]nconsistent / [n]ot applicable / [s]kip / [q]uit: ",
-        {
-          c: "consistent",
-          i: "inconsistent",
-          n: "not_applicable",
-        },
-      );
-      if (consistency === "quit") break;
-      if (undesired === "skip" && consistency === "skip") {
-        skipped.add(labelKey(candidate));
-        continue;
-      }
-      saveHumanLabels(store.database, [
-        {
-          trialId: candidate.trialId,
-          turnIndex: candidate.turnIndex,
-          labeller,
-          undesired: undesired === "skip" ? null : (undesired as HumanLabel["undesired"]),
-          consistency: consistency === "skip" ? null : (consistency as HumanLabel["consistency"]),
-        },
-      ]);
-    }
-  } finally {
-    prompt.close();
-  }
-  return 0;
-}
-
-async function ask(
-  lines: AsyncIterator<string>,
-  question: string,
-  answers: Record<string, string>,
-): Promise<string> {
-  for (;;) {
-    process.stdout.write(question);
-    const next = await lines.next();
-    if (next.done) return "quit";
-    const answer = String(next.value).trim().toLowerCase();
-    if (answer === "q") return "quit";
-    if (answer === "s") return "skip";
-    const value = answers[answer];
-    if (value) return value;
-  }
-}
-
-/**
- * The turn in the view its judges read: the definition of undesired output, labelled examples,
- * the conversation before it (blinded as the run's design says) and the turn split. Neither the
- * trial id nor the turn index is shown: some turns exist only in some arms.
- */
-function describeTurn(store: RunStore, candidate: LabelCandidate): string {
-  const turn = turnToLabel(store.database, candidate);
-  const view = turn ? renderJudgedView(turn.view) : "(this turn can no longer be read)";
-  return `${candidate.scenario} · arm hidden\n\n${view}\n`;
 }

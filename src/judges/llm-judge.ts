@@ -1,5 +1,11 @@
-import { z } from "zod";
-import type { ChatMessage, GenerateResult, LanguageModel } from "../spec/language-model.ts";
+import * as z from "zod";
+import type {
+  ChatMessage,
+  GenerateRequest,
+  GenerateResult,
+  LanguageModel,
+} from "../spec/language-model.ts";
+import { type ModelCall, modelCallOf } from "../spec/model-call.ts";
 import type { JudgeUsage, Verdict } from "../spec/verdict.ts";
 import { inconclusiveVerdict, type Judge, type JudgeInput } from "./judge.ts";
 import { judgePromptMessages, VERDICT_JSON_SCHEMA } from "./llm-judge-prompt.ts";
@@ -47,9 +53,10 @@ export class LlmJudge implements Judge {
       billedInputTokens: 0,
       billedOutputTokens: 0,
     };
+    const calls: ModelCall[] = [];
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const result = await this.model.generate({
-        messages,
+      const request: GenerateRequest = {
+        messages: [...messages],
         // Repeats must be independent draws: a judge asked again at temperature 0 says the same.
         temperature: this.options.sample === undefined ? 0 : 1,
         topP: 1,
@@ -57,15 +64,17 @@ export class LlmJudge implements Judge {
         seed: 0,
         sampleIndex: (this.options.sample ?? 0) * 100 + attempt,
         structuredOutput: { name: "verdict", schema: VERDICT_JSON_SCHEMA },
-      });
+      };
+      const result = await this.model.generate(request);
+      calls.push(modelCallOf(request, result));
       addUsage(usage, result);
       const parsed = parseVerdictReply(result.text);
-      if (parsed.success) return { ...this.toVerdict(parsed.data, input), usage };
+      if (parsed.success) return { ...this.toVerdict(parsed.data, input), usage, calls };
       problem = parsed.problem;
       messages.push({ role: "assistant", content: result.text }, repairRequest(problem));
     }
     const reason = `unparseable verdict after ${attempts} attempts: ${problem}`;
-    return { ...inconclusiveVerdict(this.id, reason), usage };
+    return { ...inconclusiveVerdict(this.id, reason), usage, calls };
   }
 
   private toVerdict(reply: z.output<typeof verdictReply>, input: JudgeInput): Verdict {

@@ -1,23 +1,12 @@
+import type { EndpointCounts } from "../spec/endpoint-counts.ts";
 import type { ProviderErrorKind } from "./provider-error.ts";
 
 /** One endpoint's figures so far, and its pace over the last `windowSeconds`. */
-export interface EndpointFigures {
-  /** The model spec, e.g. `openai:gpt-4o`. */
-  spec: string;
-  /** The base URL (never a key). */
-  endpoint: string;
-  requestsSent: number;
-  successes: number;
-  /** Replies that were 429s. */
-  rateLimited: number;
-  /** Calls that were tried again after a failure at this endpoint. */
-  retries: number;
+export interface EndpointFigures extends EndpointCounts {
   /** Failed attempts by kind (429s included as `rate_limit`). */
   failures: Partial<Record<ProviderErrorKind | "other", number>>;
   inputTokens: number;
   outputTokens: number;
-  /** Calls sent but not yet answered. */
-  inFlight: number;
   windowSeconds: number;
   /** Requests sent per second over the window. */
   requestsPerSecond: number;

@@ -2,15 +2,18 @@ import type { RunAnalysis } from "./analysis-types.ts";
 import { FIGURE_FILES, type Figures } from "./charts/figures.ts";
 import { type Block, reportSections } from "./report-document.ts";
 import { runFacts, SIMULATED_NOTICE, type Table } from "./report-sections.ts";
+import type { RunCompletion } from "./run-completion.ts";
 
 /** The report in Markdown; figures are linked by file name, the ones that were drawn. */
 export function renderMarkdownReport(
   analysis: RunAnalysis,
   figures?: Partial<Figures>,
   files: Record<keyof Figures, string> = FIGURE_FILES,
+  banner: RunCompletion | null = null,
 ): string {
   const lines = [`# ${escapeMarkdown(analysis.metadata.title)}`, ""];
   if (analysis.metadata.simulated) lines.push(`> **${SIMULATED_NOTICE}**`, "");
+  if (banner) lines.push(...markdownBanner(banner));
   for (const [name, value] of runFacts(analysis))
     lines.push(`- **${name}:** ${escapeMarkdown(value)}`);
   lines.push("");
@@ -22,6 +25,15 @@ export function renderMarkdownReport(
     }
   }
   return lines.join("\n");
+}
+
+/** A run that is not complete says so first: what stopped it and the command that finishes it. */
+function markdownBanner(banner: RunCompletion): string[] {
+  const finish = banner.command ? ` Finish it with: ${escapeMarkdown(banner.command)}` : "";
+  return [
+    `> **${escapeMarkdown(banner.headline.toUpperCase())}.** ${escapeMarkdown(banner.detail)}${finish}`,
+    "",
+  ];
 }
 
 function markdownBlock(block: Block, files: Record<keyof Figures, string>): string[] {

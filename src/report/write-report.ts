@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { runLockHolder } from "../store/run-lock.ts";
 import type { RunStore } from "../store/run-store.ts";
 import { RUN_VERDICT_SET } from "../store/run-store.ts";
 import { type VerdictSetCoverage, verdictSetCoverage } from "../store/write-verdict-set.ts";
 import type { PAdjustment } from "./analyze-run.ts";
 import type { FIGURE_FILES } from "./charts/figures.ts";
+import { describeRunCompletion } from "./run-completion.ts";
 
 export type ReportFormat = "md" | "html" | "json";
 
@@ -48,8 +50,15 @@ export async function writeReport(
   for (const [name, svg] of Object.entries(figures) as Array<[keyof typeof FIGURE_FILES, string]>) {
     if (svg) writeFileAtomically(join(store.directory, files[name]), svg);
   }
-  writeFileAtomically(markdownPath, markdown.renderMarkdownReport(shown, figures, files));
-  writeFileAtomically(htmlPath, await renderHtmlReport(shown, figures));
+  const holder = runLockHolder(store.directory);
+  const banner = describeRunCompletion({
+    status: analysis.status,
+    stop: analysis.metadata.stop ?? null,
+    writing: holder !== undefined && holder.pid !== process.pid,
+    directory: store.directory,
+  });
+  writeFileAtomically(markdownPath, markdown.renderMarkdownReport(shown, figures, files, banner));
+  writeFileAtomically(htmlPath, await renderHtmlReport(shown, figures, banner));
   return { analysis, coverage, markdownPath, htmlPath };
 }
 

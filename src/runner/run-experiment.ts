@@ -5,11 +5,13 @@ import { BudgetExceededError, type SpendBudget } from "../providers/spend-budget
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
+import { type RunStop, type RunStopKind, recordRunStop } from "../store/run-stop.ts";
 import { type RunCommandLine, type RunMetadata, RunStore } from "../store/run-store.ts";
 import { STORE_SCHEMA_VERSION } from "../store/schema.ts";
 import type { Participants } from "./create-participants.ts";
 import { type ErrorThreshold, errorThresholdPassed } from "./error-threshold.ts";
 import { expandTrials } from "./expand-trials.ts";
+import { startProgressSnapshots } from "./progress-snapshots.ts";
 import { candorVersion, gitRevision } from "./provenance.ts";
 import { runTrial } from "./run-trial.ts";
 
@@ -145,12 +147,27 @@ export async function executeTrials(
   let done = 0;
   let errored = 0;
   let stoppedBecause: string | undefined;
+  let stopKind: RunStopKind = "fatal-error";
   const stopReason = () => {
-    if (options.signal?.aborted) return "interrupted";
-    if (budget.refusal) return BUDGET_STOP;
-    if (options.failOnError) return errorThresholdPassed(options.failOnError, errored, done);
+    if (options.signal?.aborted) return stopWith("user", "interrupted");
+    if (budget.refusal) return stopWith("budget", BUDGET_STOP);
+    if (options.failOnError)
+      return stopWith("error-threshold", errorThresholdPassed(options.failOnError, errored, done));
     return undefined;
   };
+  const stopWith = (kind: RunStopKind, reason: string | undefined) => {
+    if (reason && !stoppedBecause) stopKind = kind;
+    return reason;
+  };
+  // An earlier session's stop no longer says why the run is where it is once this one starts: if
+  // this one is killed, the run reads as unfinished with no stop recorded, which is what happened.
+  keepStop(store, null);
+  const snapshots = startProgressSnapshots(store.directory, () => ({
+    session: { total: trials.length, done, errors: errored },
+    costUsd: budget.spentUsd,
+    unpricedModels: [...budget.unpricedModels],
+    endpoints: participants.calls(),
+  }));
   const worker = async () => {
     while (next < trials.length) {
       stoppedBecause ??= stopReason();
@@ -170,10 +187,8 @@ export async function executeTrials(
         // The trial stays pending; a resume after the cause is fixed (or with a higher cap) runs it.
         stoppedBecause ??=
           error instanceof BudgetExceededError
-            ? BUDGET_STOP
-            : error instanceof Error
-              ? error.message
-              : String(error);
+            ? stopWith("budget", BUDGET_STOP)
+            : stopWith("fatal-error", error instanceof Error ? error.message : String(error));
         return;
       }
       try {
@@ -181,7 +196,10 @@ export async function executeTrials(
       } catch (error) {
         // A full disk or a lost mount: this trial stays pending; a resume runs it again.
         const reason = error instanceof Error ? error.message : String(error);
-        stoppedBecause ??= `writing to the run directory ${store.directory} failed (${reason})`;
+        stoppedBecause ??= stopWith(
+          "write-failure",
+          `writing to the run directory ${store.directory} failed (${reason})`,
+        );
         return;
       }
       // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
@@ -199,10 +217,31 @@ export async function executeTrials(
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    snapshots.stop();
+  }
   // Said once every call has settled, so the figure is the run's final spend.
   if (stoppedBecause === BUDGET_STOP) stoppedBecause = budgetStopReason(budget);
+  const stop = stoppedBecause
+    ? { kind: stopKind, reason: stoppedBecause, at: new Date().toISOString() }
+    : null;
+  keepStop(store, stop);
   return stoppedBecause ? { stoppedBecause } : {};
+}
+
+/**
+ * Records why the session stopped, for the viewer's and the report's banner; a session that ran
+ * all it was given clears an earlier stop. A store that cannot be written (the reason the run
+ * stopped, perhaps) keeps what it had: the banner then says the stop was not recorded.
+ */
+function keepStop(store: RunStore, stop: RunStop | null): void {
+  try {
+    recordRunStop(store.database, stop);
+  } catch {
+    // The summary printed on the terminal still says why.
+  }
 }
 
 /** A marker until the final figure is known. */

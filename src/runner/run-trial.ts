@@ -5,10 +5,16 @@ import { splitTurn } from "../reasoning/split-turn.ts";
 import { expandFollowup, type PlayedFollowup } from "../spec/expand-followups.ts";
 import type { ExperimentSpec } from "../spec/experiment.ts";
 import { stepApplies, variablesFor } from "../spec/factor-combinations.ts";
-import type { CallContext, ChatMessage, LanguageModel } from "../spec/language-model.ts";
+import type {
+  CallContext,
+  ChatMessage,
+  GenerateRequest,
+  LanguageModel,
+} from "../spec/language-model.ts";
 import type { ExperimentScenario } from "../spec/load-experiment.ts";
 import { sha256 } from "../spec/load-scenario.ts";
 import { generatesAtIntervention, type MeasurementDesign } from "../spec/measurement-design.ts";
+import { callResponseOf, modelCallOf } from "../spec/model-call.ts";
 import { formatProtocolTurn } from "../spec/protocol-turn.ts";
 import type { StepSpec } from "../spec/scenario.ts";
 import { renderTemplate } from "../spec/template.ts";
@@ -132,7 +138,7 @@ class Conversation {
       throw new Error(
         `step ${stepId} needs a pressurer model: set pressurer in the experiment or pass --pressurer`,
       );
-    const result = await pressurer.generate({
+    const request: GenerateRequest = {
       messages: pressurerMessages(this.messages(), instruction),
       temperature: settings.temperature,
       topP: settings.top_p,
@@ -145,9 +151,18 @@ class Conversation {
         protocol: scenario.loaded.spec.reasoning,
         instruction,
       },
+    };
+    const result = await pressurer.generate(request);
+    const response = callResponseOf(result);
+    const call = modelCallOf(request, result);
+    this.addTurn({
+      role: "user",
+      source: "pressurer",
+      stepId,
+      content: result.text.trim(),
+      response,
+      call,
     });
-    const { text, ...response } = result;
-    this.addTurn({ role: "user", source: "pressurer", stepId, content: text.trim(), response });
   }
 
   /**
@@ -214,7 +229,7 @@ class Conversation {
   ): Promise<void> {
     const { subject, settings, scenario } = this.dependencies;
     const protocol = scenario.loaded.spec.reasoning;
-    const result = await subject.generate({
+    const request: GenerateRequest = {
       messages: this.messages(),
       temperature: settings.temperature,
       topP: settings.top_p,
@@ -222,8 +237,10 @@ class Conversation {
       seed: this.plan.seed,
       sampleIndex: this.plan.sample,
       context: this.callContext(stepId, step.examples),
-    });
-    const { text, ...response } = result;
+    };
+    const result = await subject.generate(request);
+    const { text } = result;
+    const response = callResponseOf(result);
     const turn = this.addTurn({
       role: "assistant",
       source: "generated",
@@ -231,6 +248,7 @@ class Conversation {
       content: text,
       judged,
       response,
+      call: modelCallOf(request, result),
     });
     turn.parsed = splitTurn(
       text,

@@ -1,4 +1,5 @@
 import type { Arm } from "./experiment.ts";
+import type { FailedAttempt, WireExchange } from "./model-call.ts";
 import type { ReasoningProtocolSpec, StepExamples } from "./scenario.ts";
 
 export interface ChatMessage {
@@ -72,6 +73,10 @@ export interface GenerateResult {
    * for the rate governor, which removes them before the result goes on (they are never stored).
    */
   rateLimitHeaders?: Readonly<Record<string, string>>;
+  /** The request and response bodies, from providers that talk to a server (never headers). */
+  exchange?: WireExchange;
+  /** Attempts that failed before this reply, added by the retry layer. */
+  failedAttempts?: FailedAttempt[];
 }
 
 /** A subject or judge model. */

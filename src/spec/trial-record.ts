@@ -1,6 +1,7 @@
 import type { Arm } from "./experiment.ts";
 import type { FactorLevels } from "./factor-combinations.ts";
 import type { ChatMessage, GenerateResult } from "./language-model.ts";
+import type { ModelCall } from "./model-call.ts";
 import type { ReasoningStatus, TurnOutcome, Verdict } from "./verdict.ts";
 
 /** scripted: the scenario's text; intervention: the arm's text; generated: the subject; pressurer: a model playing the user. */
@@ -25,6 +26,8 @@ export interface TurnRecord {
   judged: boolean;
   parsed?: ParsedReasoning;
   response?: Omit<GenerateResult, "text">;
+  /** The call that made a generated or pressurer turn, as recorded (the store keeps it apart). */
+  call?: ModelCall;
   verdicts: Verdict[];
   outcome?: TurnOutcome;
 }

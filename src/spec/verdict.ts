@@ -1,3 +1,5 @@
+import type { ModelCall } from "./model-call.ts";
+
 /** Labels a judge may give; `inconclusive` is counted and shown, never counted as behaviour. */
 export type UndesiredLabel = "yes" | "no" | "inconclusive";
 export type ConsistencyLabel = "consistent" | "inconsistent" | "not_applicable" | "inconclusive";
@@ -17,6 +19,8 @@ export interface Verdict {
   inconclusiveReason?: string;
   /** Tokens the judge's model calls used; cached calls are counted but cost nothing. */
   usage?: JudgeUsage;
+  /** The judge's model calls (repairs included), as recorded; the store keeps them apart. */
+  calls?: ModelCall[];
 }
 
 export interface JudgeUsage {

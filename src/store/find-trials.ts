@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
 import type { ConsistencyLabel, ReasoningStatus, UndesiredLabel } from "../spec/verdict.ts";
+import { fullTextQuery, SEARCH_MATCH_SQL } from "./search-query.ts";
+import { type TrialExcerpt, trialExcerpts } from "./trial-excerpt.ts";
 import type { TrialRow } from "./trial-row.ts";
+import { sortKeySql, type TrialSort } from "./trial-sort.ts";
 
 export const OUTCOME_FILTERS = [
   "undesired",
@@ -27,6 +30,11 @@ export interface TrialFilter {
   outcome?: OutcomeFilter;
   /** Only trials with a judged turn on which the judges disagree. */
   disagreement?: boolean;
+  /**
+   * Words and "quoted phrases" a generated turn's output or reasoning must all hold (full-text
+   * search, see search-query.ts); needs the run's search index attached (search-index.ts).
+   */
+  search?: string;
 }
 
 export interface FollowupSummary {
@@ -51,6 +59,8 @@ export interface TrialSummary {
   error: string | null;
   simulated: boolean;
   followups: FollowupSummary[];
+  /** The judged output's first words (or those around a search's hit); null: nothing judged. */
+  excerpt: TrialExcerpt | null;
 }
 
 /**
@@ -73,22 +83,33 @@ const OUTCOME_SQL: Record<Exclude<OutcomeFilter, "error">, string> = {
   inconclusive: "(o.undesired = 'inconclusive' OR o.deception = 'inconclusive')",
 };
 
-/** One page of matching trials in plan order, after `after` (an ordinal), and how many match. */
+/**
+ * One page of matching trials, in plan order or `page.sort`'s, after the trial whose ordinal is
+ * `after` (a keyset: the rest sort after that trial's key, ties in plan order), and how many match.
+ */
 export function findTrials(
   database: Database.Database,
   verdictSet: string,
   filter: TrialFilter,
-  page: { after?: number; limit: number },
+  page: { after?: number; limit: number; sort?: TrialSort },
 ): { total: number; trials: TrialSummary[] } {
   const where = filterConditions(verdictSet, filter);
   const total = database
     .prepare(`SELECT COUNT(*) AS n FROM trials t WHERE ${where.sql}`)
     .get(...where.parameters) as { n: number };
-  const rows = database
-    .prepare(
-      `SELECT * FROM trials t WHERE ${where.sql} AND t.ordinal > ? ORDER BY t.ordinal LIMIT ?`,
-    )
-    .all(...where.parameters, page.after ?? -1, page.limit) as TrialRow[];
+  const rows =
+    page.sort && (page.sort.key !== "ordinal" || page.sort.descending)
+      ? sortedRows(database, verdictSet, filter, where, { ...page, sort: page.sort })
+      : (database
+          .prepare(
+            `SELECT * FROM trials t WHERE ${where.sql} AND t.ordinal > ? ORDER BY t.ordinal LIMIT ?`,
+          )
+          .all(...where.parameters, page.after ?? -1, page.limit) as TrialRow[]);
+  const excerpts = trialExcerpts(
+    database,
+    rows.map((row) => row.trial_id),
+    filter,
+  );
   const followups = followupSummaries(
     database,
     verdictSet,
@@ -108,8 +129,42 @@ export function findTrials(
       error: row.error,
       simulated: row.simulated === 1,
       followups: followups.get(row.trial_id) ?? [],
+      excerpt: excerpts.get(row.trial_id) ?? null,
     })),
   };
+}
+
+/** A page in a sort's order: the key of the trial at `after` is looked up, the rest follow it. */
+function sortedRows(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+  where: { sql: string; parameters: Array<string | number> },
+  page: { after?: number; limit: number; sort: TrialSort },
+): TrialRow[] {
+  const key = sortKeySql(
+    page.sort.key,
+    { verdictSet, followup: filter.followup },
+    DISAGREEMENT_SQL,
+  );
+  const direction = page.sort.descending ? "DESC" : "ASC";
+  const select = `SELECT t.*, ${key.sql} AS sort_key FROM trials t WHERE ${where.sql}`;
+  const cursor = database
+    .prepare(
+      `SELECT ${key.sql} AS sort_key, t.ordinal AS ordinal FROM trials t WHERE t.ordinal = ?`,
+    )
+    .get(...key.parameters, page.after ?? -1) as { sort_key: unknown; ordinal: number } | undefined;
+  const after = cursor
+    ? {
+        sql: `WHERE (sort_key, ordinal) ${page.sort.descending ? "<" : ">"} (?, ?)`,
+        parameters: [cursor.sort_key, cursor.ordinal],
+      }
+    : { sql: "", parameters: [] };
+  return database
+    .prepare(
+      `SELECT * FROM (${select}) ${after.sql} ORDER BY sort_key ${direction}, ordinal ${direction} LIMIT ?`,
+    )
+    .all(...key.parameters, ...where.parameters, ...after.parameters, page.limit) as TrialRow[];
 }
 
 function filterConditions(
@@ -129,6 +184,12 @@ function filterConditions(
   for (const [factor, level] of Object.entries(filter.levels ?? {})) {
     conditions.push("json_extract(t.levels_json, ?) = ?");
     parameters.push(`$.${JSON.stringify(factor)}`, level);
+  }
+  if (filter.search !== undefined) {
+    // Nothing to look for (punctuation only) finds nothing; the query is never SQL text.
+    const query = fullTextQuery(filter.search);
+    conditions.push(query === null ? "0" : SEARCH_MATCH_SQL);
+    if (query !== null) parameters.push(query);
   }
   // An errored trial has no judged turns: follow-up and disagreement do not narrow it further.
   if (filter.outcome === "error") {

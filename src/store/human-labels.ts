@@ -38,6 +38,71 @@ export function saveHumanLabels(
   return labels.length;
 }
 
+/** What a stored label said, and when: enough to put it back when its replacement is undone. */
+export type StoredLabelValues = Pick<HumanLabel, "undesired" | "consistency"> & {
+  createdAt: string;
+};
+
+type LabelKey = Pick<HumanLabel, "trialId" | "turnIndex" | "labeller">;
+
+/**
+ * Stores one label and returns what it replaced (null when the turn had no label from this
+ * labeller), in one transaction, so an undo can restore exactly what was there.
+ */
+export function replaceHumanLabel(
+  database: Database.Database,
+  label: HumanLabel,
+): StoredLabelValues | null {
+  return database.transaction(() => {
+    const previous = storedHumanLabel(database, label);
+    saveHumanLabels(database, [label]);
+    return previous;
+  })();
+}
+
+/** Undoes a label: puts back the values it replaced, or removes it when it replaced nothing. */
+export function restoreHumanLabel(
+  database: Database.Database,
+  key: LabelKey,
+  previous: StoredLabelValues | null,
+): void {
+  if (previous === null) {
+    database
+      .prepare("DELETE FROM human_labels WHERE trial_id = ? AND turn_index = ? AND labeller = ?")
+      .run(key.trialId, key.turnIndex, key.labeller);
+    return;
+  }
+  database
+    .prepare(
+      `INSERT INTO human_labels (trial_id, turn_index, labeller, undesired, consistency, created_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trial_id, turn_index, labeller) DO UPDATE SET
+         undesired = excluded.undesired, consistency = excluded.consistency, created_at = excluded.created_at`,
+    )
+    .run(
+      key.trialId,
+      key.turnIndex,
+      key.labeller,
+      previous.undesired,
+      previous.consistency,
+      previous.createdAt,
+    );
+}
+
+/** One labeller's label on one turn, or null when there is none. */
+export function storedHumanLabel(
+  database: Database.Database,
+  key: LabelKey,
+): StoredLabelValues | null {
+  const row = database
+    .prepare(
+      `SELECT undesired, consistency, created_at AS createdAt FROM human_labels
+       WHERE trial_id = ? AND turn_index = ? AND labeller = ?`,
+    )
+    .get(key.trialId, key.turnIndex, key.labeller) as StoredLabelValues | undefined;
+  return row ?? null;
+}
+
 /** Judged turns that exist in the run, as `trial_id#turn_index`, to check imported labels against. */
 export function judgedTurnKeys(database: Database.Database): Set<string> {
   const rows = database

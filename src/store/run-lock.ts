@@ -53,6 +53,15 @@ export function acquireRunLock(directory: string): () => void {
 const TAKEOVER_ATTEMPTS = 1000;
 
 /**
+ * The live process writing the run, if any (a lock whose process died names nobody). Its pid and
+ * start only: the lock's command line can hold a server address, which is not the viewer's to show.
+ */
+export function runLockHolder(directory: string): { pid: number; since: string } | undefined {
+  const holder = readOwner(join(directory, LOCK_FILE));
+  return holder && isAlive(holder.pid) ? { pid: holder.pid, since: holder.since } : undefined;
+}
+
+/**
  * Creates the file, whole, only if it does not exist; false if it does. The content is written
  * under a name of our own and linked into place, so nobody ever reads a lock cut short.
  */

@@ -6,6 +6,7 @@ import { type MeasurementDesign, recordedDesign } from "../spec/measurement-desi
 import type { TrialIdentity, TrialResult } from "../spec/trial-record.ts";
 import { readTrials } from "./read-trials.ts";
 import { acquireRunLock } from "./run-lock.ts";
+import type { RunStop } from "./run-stop.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.ts";
 import { type TrialRow, trialIdentityFromRow } from "./trial-row.ts";
 import { writeTrialResult } from "./write-trial-result.ts";
@@ -40,6 +41,8 @@ export interface RunMetadata {
   schemaVersion: number;
   /** Command-line settings the run was started with that `resume` reuses; absent in older runs. */
   commandLine?: RunCommandLine;
+  /** Why the last session stopped before every trial was done; absent once one finishes. */
+  stop?: RunStop;
 }
 
 /** What `resume` needs of the original command line to reach the same servers. Never keys. */

@@ -86,6 +86,25 @@ CREATE TABLE IF NOT EXISTS human_labels (
   created_at TEXT NOT NULL,
   PRIMARY KEY (trial_id, turn_index, labeller)
 ) WITHOUT ROWID;
+-- The model call behind each generated turn (verdict_set '') and each judge's calls in a verdict
+-- set: messages and settings, the request and response bodies with long strings as text ids
+-- (src/store/call-records.ts), and the attempts that failed first. Runs before it lack it. A rowid
+-- table: its rows of a kilobyte or more would each take whole overflow pages WITHOUT ROWID.
+CREATE TABLE IF NOT EXISTS calls (
+  call_id INTEGER PRIMARY KEY,
+  trial_id TEXT NOT NULL,
+  turn_index INTEGER NOT NULL,
+  verdict_set TEXT NOT NULL,
+  caller TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  request_json TEXT NOT NULL,
+  reply_json TEXT,
+  response_json TEXT,
+  exchange_json TEXT,
+  attempts_json TEXT,
+  UNIQUE (trial_id, turn_index, verdict_set, caller, position),
+  FOREIGN KEY (trial_id, turn_index) REFERENCES turns(trial_id, turn_index)
+);
 CREATE INDEX IF NOT EXISTS trials_by_status ON trials(status, ordinal);
 -- Pairs the arms of one sample: refusal and rebuttal trials meet on these columns.
 CREATE INDEX IF NOT EXISTS trials_by_sample ON trials(subject, scenario_id, levels_json, sample, arm);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
+import { CallWriter } from "./call-records.ts";
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
@@ -58,8 +59,11 @@ export function writeTrialResult(
     if (changed.changes !== 1) throw new Error(`trial ${result.trialId} is not in this run's plan`);
     sql.clearOutcomes.run(result.trialId);
     sql.clearVerdicts.run(result.trialId);
+    const calls = new CallWriter(database, (body) => textId(sql, body));
+    calls.clearTrial(result.trialId);
     sql.clearTurns.run(result.trialId);
     for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
+    calls.writeTrial(result.trialId, result.turns, verdictSet);
   })();
 }
 

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { TurnOutcome, Verdict } from "../spec/verdict.ts";
+import { CallWriter, recordsCalls } from "./call-records.ts";
 
 export interface JudgedTurnVerdicts {
   turnIndex: number;
@@ -29,9 +30,11 @@ export function writeVerdictSet(
     `INSERT INTO outcomes (trial_id, turn_index, verdict_set, followup, undesired, reasoning_status, consistency, deception)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const calls = new CallWriter(database);
   database.transaction(() => {
     clearVerdicts.run(trialId, verdictSet);
     clearOutcomes.run(trialId, verdictSet);
+    calls.writeVerdictSet(trialId, verdictSet, turns);
     for (const turn of turns) {
       for (const [position, given] of turn.verdicts.entries()) {
         verdict.run(
@@ -123,5 +126,7 @@ export function removeVerdictSet(database: Database.Database, verdictSet: string
   database.transaction(() => {
     database.prepare("DELETE FROM verdicts WHERE verdict_set = ?").run(verdictSet);
     database.prepare("DELETE FROM outcomes WHERE verdict_set = ?").run(verdictSet);
+    if (recordsCalls(database))
+      database.prepare("DELETE FROM calls WHERE verdict_set = ?").run(verdictSet);
   })();
 }

@@ -13,10 +13,14 @@ import type { PrimaryComparison, RunComparisonRow } from "../report/compare-runs
 import type { ModelUsage } from "../report/usage-summary.ts";
 import type { MeasurementDesign } from "../spec/measurement-design.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
+import type { StoredCall } from "../store/call-records.ts";
 import type { TrialSummary } from "../store/find-trials.ts";
-import type { HumanLabel, StoredHumanLabel } from "../store/human-labels.ts";
+import type { HumanLabel, StoredHumanLabel, StoredLabelValues } from "../store/human-labels.ts";
 import type { TurnToLabel } from "../store/label-queue.ts";
 import type { RunFacets } from "../store/run-facets.ts";
+import type { RunProgressSnapshot } from "../store/run-progress.ts";
+import type { RunStop } from "../store/run-stop.ts";
+import type { SampleArm } from "../store/sample-arms.ts";
 
 export type {
   Cell,
@@ -26,6 +30,7 @@ export type {
   PrimaryAnalysis,
   RunComparisonRow,
   RunFacets,
+  SampleArm,
   StoredHumanLabel,
   TestFamily,
   TrialSummary,
@@ -53,6 +58,8 @@ export interface RunSummary {
   /** Dollars for the run's uncached calls; null when a model has no known price. */
   costUsd: number | null;
   humanLabels: number;
+  /** Why the run's last session stopped early; null or absent when none was recorded. */
+  stop?: RunStop | null;
 }
 
 /** A run directory that could not be read, listed so nothing vanishes silently. */
@@ -101,8 +108,10 @@ export interface RunFacetsAnswer {
 export interface TrialPage {
   total: number;
   trials: TrialSummary[];
-  /** The `after` value for the next page; null on the last page. */
+  /** The `after` value for the next page (the last trial's ordinal, in any sort); null on the last page. */
   next: number | null;
+  /** Why no trial matches, in words, when none does and a reason was found. */
+  emptyBecause: string | null;
 }
 
 export interface ScenarioSummary {
@@ -137,6 +146,19 @@ export type LabelSubmission = Pick<HumanLabel, "labeller" | "undesired" | "consi
   token: string;
 };
 
+/** A label stored, and what it replaced (null: nothing), which an undo sends back. */
+export interface LabelSaved {
+  saved: true;
+  previous: StoredLabelValues | null;
+}
+
+/** The body of an undo (DELETE of a label); it answers with the turn again and the progress. */
+export interface LabelUndo {
+  token: string;
+  labeller: string;
+  previous: StoredLabelValues | null;
+}
+
 export interface ComparedRun {
   run: RunSummary;
   verdictSet: string;
@@ -155,4 +177,38 @@ export interface RunComparison {
 
 export interface ApiError {
   error: string;
+}
+
+/** What a page polls to follow a run being written: cheap, never an analysis. */
+export interface RunLive {
+  runId: string;
+  /** Changes whenever the run's database does; the page then fetches what it shows again. */
+  version: string;
+  status: RunSummary["status"];
+  stop: RunStop | null;
+  /** A live candor process holds the run's lock: the run is in progress. */
+  writing: boolean;
+  /** The run directory, as `candor resume` takes it. */
+  directory: string;
+  /** The running session's figures (counts only); null when no session is running. */
+  progress: RunProgressSnapshot | null;
+}
+
+/** Every run's version and whether it is being written, for the runs list. */
+export interface RunsLive {
+  runs: Array<Pick<RunLive, "runId" | "version" | "writing">>;
+}
+
+/** The arms of the sample a trial belongs to (the trial included), in plan order. */
+export interface SampleArmsAnswer {
+  trialId: string;
+  arms: SampleArm[];
+}
+
+/** A trial's recorded model calls (src/store/call-records.ts); `recorded` is false when it has none (runs made before calls were kept). */
+export interface TrialCallsAnswer {
+  trialId: string;
+  verdictSet: string;
+  recorded: boolean;
+  calls: StoredCall[];
 }

@@ -1,7 +1,6 @@
 import { analyzeRun, declaredPrimary, type PAdjustment } from "../report/analyze-run.ts";
 import { renderFigures } from "../report/charts/figures.ts";
 import { compareRuns } from "../report/compare-runs.ts";
-import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import {
   type LabelCandidate,
   type LabelCandidates,
@@ -10,7 +9,9 @@ import {
 } from "../store/label-queue.ts";
 import { runFacets } from "../store/run-facets.ts";
 import { RunStore } from "../store/run-store.ts";
+import { updateSearchIndex } from "../store/search-index.ts";
 import { summarizeRun } from "./run-summary.ts";
+import { type TrialPageTask, trialPageTask } from "./trial-page-task.ts";
 
 /**
  * Work that reads a whole run, done off the request path by a worker thread (viewer-worker.ts)
@@ -22,13 +23,16 @@ export type HeavyTask =
   | { kind: "analysis"; directory: string; verdictSet: string; adjustment: PAdjustment }
   | { kind: "figures"; directory: string; verdictSet: string; adjustment: PAdjustment }
   | { kind: "comparison"; a: ComparedRunSide; b: ComparedRunSide; adjustment: PAdjustment }
-  | {
-      /** A page of trials whose filter compares every judge's verdicts (a scan of the run). */
+  | ({
+      /** A page of trials that scans the run: judge disagreement, a search, a sort. */
       kind: "trial-page";
       directory: string;
-      verdictSet: string;
-      filter: TrialFilter;
-      page: { after: number; limit: number };
+    } & TrialPageTask)
+  | {
+      /** Adds the trials written since to the run's full-text index (search-index.ts). */
+      kind: "search-index";
+      directory: string;
+      indexFile: string;
     }
   | {
       kind: "label-order";
@@ -85,8 +89,10 @@ export async function performHeavyTask(task: HeavyTask): Promise<unknown> {
     case "label-order":
       return labelOrderReply(task);
     case "trial-page":
+      return withStore(task.directory, (store) => trialPageTask(store.database, task));
+    case "search-index":
       return withStore(task.directory, (store) =>
-        findTrials(store.database, task.verdictSet, task.filter, task.page),
+        updateSearchIndex(store.database, task.indexFile),
       );
   }
 }

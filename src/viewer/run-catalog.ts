@@ -7,7 +7,10 @@ import { runDirectories } from "../store/find-runs.ts";
 import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import { type LabelCandidates, LabelQueue } from "../store/label-queue.ts";
 import type { RunFacets } from "../store/run-facets.ts";
+import { type RunStop, readRunStop } from "../store/run-stop.ts";
 import { DATABASE_FILE, PARTIAL_SUFFIX, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
+import { searchIndexLocation } from "../store/search-index.ts";
+import type { TrialSort } from "../store/trial-sort.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
 import { BlindTokens } from "./blind-tokens.ts";
 import { FreshValues } from "./fresh-values.ts";
@@ -17,6 +20,7 @@ import {
   type LabelOrderReply,
 } from "./heavy-tasks.ts";
 import { summarizeRun } from "./run-summary.ts";
+import type { FoundTrials } from "./trial-page-task.ts";
 import { WorkerPool } from "./worker-pool.ts";
 
 /** An answer the API gives as an HTTP status with a plain message. */
@@ -106,6 +110,20 @@ export class RunCatalog {
     return { runsDir: resolve(this.runsDir), runs: runs.reverse(), unreadable };
   }
 
+  /** A cheap version of a run (its database files' times and sizes): changes when it is written. */
+  version(runId: string): string {
+    return this.stampOf(runId);
+  }
+
+  /** Trial counts and the recorded stop: one indexed count, done again only when the run changes. */
+  completionFacts(runId: string): Promise<Pick<RunSummary, "status"> & { stop: RunStop | null }> {
+    const store = this.open(runId);
+    return this.cached(runId, "completion", async () => ({
+      status: store.statusCounts(),
+      stop: readRunStop(store.database),
+    }));
+  }
+
   /** A run of the runs directory by id; anything else (paths, dot names, strangers) is unknown. */
   open(runId: string): RunStore {
     const directory = resolve(this.runsDir, runId);
@@ -178,24 +196,42 @@ export class RunCatalog {
 
   /**
    * A page of trials. Filtering on judge disagreement compares every judged turn's verdicts, a
-   * scan that takes seconds on a big run: it goes to a worker. Other filters use indexes.
+   * search reads the full-text index, a sort orders every match: scans that take a while on a big
+   * run, so they go to a worker, as does explaining an empty page. Other filters use indexes.
    */
-  trialPage(
+  async trialPage(
     runId: string,
     verdictSet: string,
     filter: TrialFilter,
-    page: { after: number; limit: number },
-  ): Promise<ReturnType<typeof findTrials>> {
+    page: { after: number; limit: number; sort?: TrialSort },
+  ): Promise<FoundTrials> {
     const store = this.open(runId);
-    if (!filter.disagreement)
-      return Promise.resolve(findTrials(store.database, verdictSet, filter, page));
+    const sorted = page.sort !== undefined && (page.sort.key !== "ordinal" || page.sort.descending);
+    if (!filter.disagreement && filter.search === undefined && !sorted) {
+      const found = findTrials(store.database, verdictSet, filter, page);
+      if (found.total > 0) return found;
+    }
+    const searchIndexFile = filter.search === undefined ? undefined : await this.searchIndex(runId);
     return this.workers.run({
       kind: "trial-page",
       directory: store.directory,
       verdictSet,
       filter,
       page,
+      searchIndexFile,
     });
+  }
+
+  /**
+   * The run's full-text index file, brought up to date by a worker once per run version (texts
+   * written since are added) and shared by every search made meanwhile.
+   */
+  searchIndex(runId: string): Promise<string> {
+    const directory = this.open(runId).directory;
+    const indexFile = searchIndexLocation(directory);
+    return this.cached(runId, "search-index", () =>
+      this.workers.run({ kind: "search-index", directory, indexFile }).then(() => indexFile),
+    );
   }
 
   figures(runId: string, verdictSet: string, adjustment: PAdjustment): Promise<Figures> {

@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { usageSummary } from "../report/usage-summary.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import { humanLabelCount } from "../store/human-labels.ts";
+import { readRunStop } from "../store/run-stop.ts";
 import { RUN_VERDICT_SET, type RunStore } from "../store/run-store.ts";
 import { verdictSetCoverage, verdictSetJudges, verdictSets } from "../store/write-verdict-set.ts";
 import type { RunSummary } from "./api-types.ts";
@@ -36,6 +37,7 @@ export function summarizeRun(store: RunStore): RunSummary {
       ? null
       : costs.reduce<number>((sum, cost) => sum + (cost as number), 0),
     humanLabels: humanLabelCount(store.database),
+    stop: readRunStop(store.database),
   };
 }
 

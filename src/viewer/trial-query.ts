@@ -3,14 +3,20 @@
  * so a filtered view is shareable as a link. Pure: the page imports it too.
  */
 import { OUTCOME_FILTERS, type OutcomeFilter, type TrialFilter } from "../store/find-trials.ts";
+import { TRIAL_SORT_KEYS, type TrialSortKey } from "../store/trial-sort.ts";
 
 export interface TrialQuery extends TrialFilter {
   /** Whose verdicts the outcomes come from; the run's own set when absent. */
   judges?: string;
+  /** The column the list is sorted by; plan order when absent. */
+  sort?: TrialSortKey;
+  descending?: boolean;
 }
 
 const LEVEL_PREFIX = "level.";
-const TEXT_FIELDS = ["subject", "scenario", "arm", "judges"] as const;
+const TEXT_FIELDS = ["subject", "scenario", "arm", "judges", "search"] as const;
+/** A search longer than this is refused rather than sent to the full-text index. */
+const SEARCH_LIMIT = 500;
 
 export function trialQueryToSearch(query: TrialQuery): string {
   const params = new URLSearchParams();
@@ -23,6 +29,8 @@ export function trialQueryToSearch(query: TrialQuery): string {
   if (query.followup !== undefined) params.set("followup", String(query.followup));
   if (query.outcome) params.set("outcome", query.outcome);
   if (query.disagreement) params.set("disagreement", "1");
+  if (query.sort) params.set("sort", query.sort);
+  if (query.sort && query.descending) params.set("order", "desc");
   return params.toString();
 }
 
@@ -54,5 +62,17 @@ export function trialQueryFromSearch(
   const disagreement = params.get("disagreement");
   if (disagreement === "1") query.disagreement = true;
   else if (disagreement) return { error: "disagreement: expected 1" };
+  if (query.search !== undefined && !query.search.trim()) delete query.search;
+  if ((query.search?.length ?? 0) > SEARCH_LIMIT)
+    return { error: `search: at most ${SEARCH_LIMIT} characters` };
+  const sort = params.get("sort");
+  if (sort) {
+    if (!TRIAL_SORT_KEYS.includes(sort as TrialSortKey))
+      return { error: `sort: expected one of ${TRIAL_SORT_KEYS.join(", ")}` };
+    query.sort = sort as TrialSortKey;
+  }
+  const order = params.get("order");
+  if (order === "desc") query.descending = true;
+  else if (order && order !== "asc") return { error: "order: expected asc or desc" };
   return { query };
 }

@@ -25,10 +25,7 @@ import type {
   Transcript,
   TrialPage,
 } from "./api-types.ts";
-import { RunCatalog } from "./run-catalog.ts";
-import { createViewerApp, VIEWER_ASSETS } from "./viewer-server.ts";
-
-const HOST = "127.0.0.1:4747";
+import { openViewerTestApp, type ViewerTestApp } from "./viewer-test-app.ts";
 
 describe("the viewer's API", () => {
   const runsDir = temporaryDirectory();
@@ -36,17 +33,11 @@ describe("the viewer's API", () => {
   let small = "";
   let twoArms = "";
   let errored = "";
-  let catalog: RunCatalog;
-  let app: ReturnType<typeof createViewerApp>;
+  let viewer: ViewerTestApp;
   let trials: TrialResult[] = [];
 
-  const request = (path: string, init: RequestInit = {}) =>
-    app.request(path, { ...init, headers: { Host: HOST, ...(init.headers ?? {}) } });
-  const json = async <Answer>(path: string): Promise<Answer> => {
-    const response = await request(path);
-    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
-    return (await response.json()) as Answer;
-  };
+  const request = (path: string, init?: RequestInit) => viewer.request(path, init);
+  const json = <Answer>(path: string) => viewer.json<Answer>(path);
   const allPages = async (run: string, search: string) => {
     const ids: string[] = [];
     let after: number | null = -1;
@@ -74,14 +65,9 @@ describe("the viewer's API", () => {
     trials = [...store.trials()];
     writeCraftedVerdicts(store, trials);
     store.close();
-    catalog = new RunCatalog(runsDir);
-    app = createViewerApp({
-      catalog,
-      assetsDir: VIEWER_ASSETS,
-      allowedHost: (host) => host === HOST,
-    });
+    viewer = openViewerTestApp(runsDir);
   });
-  afterAll(() => catalog.close());
+  afterAll(() => viewer.close());
 
   it("lists every run with its counts, verdict sets and simulated mark", async () => {
     const list = await json<RunList>("/api/runs");
@@ -200,7 +186,9 @@ describe("the viewer's API", () => {
     ]) {
       expect((await request(path)).status, path).toBe(404);
     }
-    const foreign = await app.request("/api/runs", { headers: { Host: "attacker.example:4747" } });
+    const foreign = await viewer.app.request("/api/runs", {
+      headers: { Host: "attacker.example:4747" },
+    });
     expect(foreign.status).toBe(403);
   });
 

@@ -15,8 +15,11 @@ import {
   type Transcript,
   type TrialPage,
 } from "./api-types.ts";
+import { armRoutes } from "./arm-routes.ts";
+import { callRoutes } from "./call-routes.ts";
 import { labelRoutes } from "./label-routes.ts";
 import { type RunCatalog, ViewerRequestError } from "./run-catalog.ts";
+import { runLive, runsLive } from "./run-live.ts";
 import { trialQueryFromSearch } from "./trial-query.ts";
 
 const PAGE_LIMIT = 100;
@@ -30,6 +33,10 @@ export function viewerApi(catalog: RunCatalog): Hono {
     return context.json({ error: error instanceof Error ? error.message : String(error) }, 500);
   });
   api.get("/runs", async (context) => context.json(await catalog.listRuns()));
+  api.get("/live", (context) => context.json(runsLive(catalog)));
+  api.get("/runs/:run/live", async (context) =>
+    context.json(await runLive(catalog, context.req.param("run"))),
+  );
   api.get("/runs/:run", async (context) => context.json(await results(catalog, context)));
   api.get("/runs/:run/figures/:file", async (context) => {
     const name = context.req.param("file").replace(/\.svg$/, "") as FigureName;
@@ -56,6 +63,8 @@ export function viewerApi(catalog: RunCatalog): Hono {
     context.json(await transcript(catalog, context)),
   );
   api.route("/", labelRoutes(catalog));
+  api.route("/", callRoutes(catalog));
+  api.route("/", armRoutes(catalog));
   api.get("/compare", async (context) => context.json(await comparison(catalog, context)));
   return api;
 }
@@ -105,7 +114,7 @@ async function trialPage(catalog: RunCatalog, context: Context): Promise<TrialPa
   const runId = context.req.param("run") as string;
   const parsed = trialQueryFromSearch(new URL(context.req.url).searchParams);
   if ("error" in parsed) throw new ViewerRequestError(400, parsed.error);
-  const { judges, ...filter } = parsed.query;
+  const { judges, sort, descending, ...filter } = parsed.query;
   const afterText = context.req.query("after") || "-1";
   if (!/^-?\d{1,15}$/.test(afterText))
     throw new ViewerRequestError(400, "after: expected a whole number");
@@ -114,10 +123,16 @@ async function trialPage(catalog: RunCatalog, context: Context): Promise<TrialPa
   const page = await catalog.trialPage(runId, verdictSet, filter, {
     after,
     limit: PAGE_LIMIT + 1,
+    sort: sort ? { key: sort, descending } : undefined,
   });
   const more = page.trials.length > PAGE_LIMIT;
   const trials = page.trials.slice(0, PAGE_LIMIT);
-  return { total: page.total, trials, next: more ? (trials.at(-1)?.ordinal ?? null) : null };
+  return {
+    total: page.total,
+    trials,
+    next: more ? (trials.at(-1)?.ordinal ?? null) : null,
+    emptyBecause: page.emptyBecause ?? null,
+  };
 }
 
 async function transcript(catalog: RunCatalog, context: Context): Promise<Transcript> {

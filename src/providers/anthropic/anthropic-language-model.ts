@@ -18,6 +18,7 @@ import type {
   LanguageModel,
   ReasoningVisibility,
 } from "../../spec/language-model.ts";
+import { nodeHttpFetch } from "../http/node-http-fetch.ts";
 import { rateLimitHeadersOf } from "../provider-error.ts";
 import {
   CallDeadline,
@@ -32,6 +33,7 @@ import {
   stringField,
   tokenCount,
 } from "../sdk-failure.ts";
+import { wireExchange } from "../wire-exchange.ts";
 
 /** Extended thinking, as the Messages API takes it. Left out, the model's default applies. */
 export type AnthropicThinking =
@@ -94,6 +96,7 @@ export class AnthropicLanguageModel implements LanguageModel {
       maxRetries: 0,
       timeout: timeoutMs,
       logLevel: "off",
+      fetch: nodeHttpFetch,
     });
   }
 
@@ -101,10 +104,15 @@ export class AnthropicLanguageModel implements LanguageModel {
     const deadline = new CallDeadline(this.#call.timeoutMs, request.signal);
     const started = performance.now();
     try {
+      const body = this.#requestBody(request);
       const { data: message, response } = await this.#client.messages
-        .create(this.#requestBody(request), { signal: deadline.signal })
+        .create(body, { signal: deadline.signal })
         .withResponse();
-      const result = { ...this.#readMessage(message, request), latencyMs: elapsed(started) };
+      const result = {
+        ...this.#readMessage(message, request),
+        latencyMs: elapsed(started),
+        exchange: wireExchange(body, message, this.#call.secrets),
+      };
       // Handed to the rate governor, which removes them before the result goes on.
       const rateLimitHeaders = rateLimitHeadersOf(headerRecord(response.headers));
       return rateLimitHeaders ? { ...result, rateLimitHeaders } : result;

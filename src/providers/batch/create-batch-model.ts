@@ -12,6 +12,7 @@ import {
   OpenAIChatLanguageModel,
   type OpenAIChatModelOptions,
 } from "../openai/openai-chat-language-model.ts";
+import { wireExchange } from "../wire-exchange.ts";
 import { AnthropicBatchTransport } from "./anthropic-batch-transport.ts";
 import { type BatchTiming, batchTiming } from "./batch-timing.ts";
 import { BatchingModel } from "./batching-model.ts";
@@ -32,7 +33,10 @@ export function createOpenAIBatchModel(
     transport: new OpenAIBatchTransport(options, options.timeoutMs ?? ENDPOINT_CALL_TIMEOUT_MS),
     codec: {
       body: (request) => direct.batchRequestBody(request),
-      read: (body) => direct.readBatchCompletion(body),
+      read: (body, request) => ({
+        ...direct.readBatchCompletion(body),
+        exchange: wireExchange(direct.batchRequestBody(request), body, secretsOf(options)),
+      }),
     },
     timing,
     ledger: environment.batchLedger,
@@ -51,9 +55,17 @@ export function createAnthropicBatchModel(
     transport: new AnthropicBatchTransport(options, options.timeoutMs ?? ENDPOINT_CALL_TIMEOUT_MS),
     codec: {
       body: (request) => direct.batchRequestBody(request),
-      read: (body, request) => direct.readBatchMessage(body, request),
+      read: (body, request) => ({
+        ...direct.readBatchMessage(body, request),
+        exchange: wireExchange(direct.batchRequestBody(request), body, secretsOf(options)),
+      }),
     },
     timing,
     ledger: environment.batchLedger,
   });
+}
+
+/** The call's key, kept out of the recorded request and response bodies. */
+function secretsOf(options: { apiKey?: string | undefined }): string[] {
+  return options.apiKey ? [options.apiKey] : [];
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
 
 export const DEFAULT_CACHE_DIR = ".candor-cache";
@@ -76,6 +76,8 @@ const cachedResultSchema = z
     finishReason: z.string(),
     latencyMs: z.number(),
     metadata: z.record(z.string(), z.unknown()).optional(),
+    // The original call's request and response bodies: a hit shows what was once received.
+    exchange: z.object({ request: z.unknown(), response: z.unknown() }).optional(),
   })
   // An empty reply is a provider fault, never replayed (older versions stored some).
   .refine((entry) => entry.text !== "" || Boolean(entry.nativeReasoning?.text));

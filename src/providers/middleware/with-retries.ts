@@ -1,4 +1,5 @@
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../../spec/language-model.ts";
+import type { FailedAttempt } from "../../spec/model-call.ts";
 import { EMPTY_RESPONSE_ATTEMPTS, ProviderError } from "../provider-error.ts";
 
 export interface RetryPolicy {
@@ -45,9 +46,12 @@ export function withRetries(
       const started = now();
       let failedAttempts = 0;
       let rateLimited = 0;
+      const failed: FailedAttempt[] = [];
       for (;;) {
         try {
-          return await model.generate(request);
+          const result = await model.generate(request);
+          // The run records the attempts that failed before this reply, with their errors.
+          return failed.length > 0 ? { ...result, failedAttempts: failed } : result;
         } catch (error) {
           if (!(error instanceof ProviderError) || !error.retryable) throw error;
           const isRateLimit = error.kind === "rate_limit";
@@ -61,12 +65,24 @@ export function withRetries(
             random,
           );
           if (now() - started + delay > policy.maxTotalMs) throw error;
+          failed.push(failedAttemptOf(error, delay));
           hooks.onRetry?.(error, failedAttempts + rateLimited, delay);
           await sleep(delay, request.signal);
         }
       }
     },
   };
+}
+
+function failedAttemptOf(error: ProviderError, waitMs: number): FailedAttempt {
+  const attempt: FailedAttempt = {
+    error: error.message,
+    kind: error.kind,
+    waitMs: Math.round(waitMs),
+  };
+  if (error.status !== undefined) attempt.status = error.status;
+  if (error.endpoint !== undefined) attempt.endpoint = error.endpoint;
+  return attempt;
 }
 
 function attemptLimit(policy: RetryPolicy, error: ProviderError): number {

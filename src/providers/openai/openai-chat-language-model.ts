@@ -13,6 +13,7 @@ import type {
   LanguageModel,
   ReasoningVisibility,
 } from "../../spec/language-model.ts";
+import { nodeHttpFetch } from "../http/node-http-fetch.ts";
 import { rateLimitHeadersOf } from "../provider-error.ts";
 import {
   CallDeadline,
@@ -28,6 +29,7 @@ import {
   tokenCount,
   truncatedStream,
 } from "../sdk-failure.ts";
+import { wireExchange } from "../wire-exchange.ts";
 
 /** The spec prefixes this provider serves. */
 export type OpenAIChatFlavour = "openai" | "ollama" | "openai-compatible";
@@ -109,6 +111,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
       maxRetries: 0,
       timeout: timeoutMs,
       logLevel: "off",
+      fetch: nodeHttpFetch,
     });
   }
 
@@ -166,10 +169,13 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #whole(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
+    const body = this.#requestBody(request);
     const { data: completion, response } = await this.#client.chat.completions
-      .create(this.#requestBody(request), { signal: deadline.signal })
+      .create(body, { signal: deadline.signal })
       .withResponse();
-    return withRateLimitHeaders(this.#readCompletion(completion), response.headers);
+    const reply = this.#readCompletion(completion);
+    reply.exchange = wireExchange(body, completion, this.#call.secrets);
+    return withRateLimitHeaders(reply, response.headers);
   }
 
   #readCompletion(completion: unknown): Reply {
@@ -200,15 +206,17 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #streamed(request: GenerateRequest, deadline: CallDeadline): Promise<Reply> {
+    const body = {
+      ...this.#requestBody(request),
+      stream: true as const,
+      stream_options: { include_usage: true },
+    };
     const {
       data: stream,
       request_id,
       response,
     } = await this.#client.chat.completions
-      .create(
-        { ...this.#requestBody(request), stream: true, stream_options: { include_usage: true } },
-        { signal: deadline.signal },
-      )
+      .create(body, { signal: deadline.signal })
       .withResponse();
     const assembly = new StreamAssembly(request_id ?? undefined);
     for await (const chunk of stream) assembly.add(chunk, this.#call);
@@ -217,7 +225,10 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     if (assembly.finishReason === undefined) {
       throw truncatedStream(this.#call, `${assembly.chunks} chunks, no finish_reason`);
     }
-    return withRateLimitHeaders(this.#reply(assembly.parts(this.#call)), response.headers);
+    const reply = this.#reply(assembly.parts(this.#call));
+    // A stream's chunks are not kept (hundreds per reply); what they assembled into is.
+    reply.exchange = wireExchange(body, assembly.summary(), this.#call.secrets);
+    return withRateLimitHeaders(reply, response.headers);
   }
 
   #reply(parts: ReplyParts): Reply {
@@ -292,6 +303,21 @@ class StreamAssembly {
       stringField(delta, "reasoning_content") ?? stringField(delta, "reasoning") ?? "";
     this.#refusal += stringField(delta, "refusal") ?? "";
     this.finishReason = stringField(choice, "finish_reason") ?? this.finishReason;
+  }
+
+  /** The stream as one record: its chunk count and what the chunks said, assembled. */
+  summary(): Record<string, unknown> {
+    return {
+      assembled_from_stream_chunks: this.chunks,
+      id: this.#id,
+      model: this.#model,
+      system_fingerprint: this.#fingerprint,
+      content: this.#text,
+      reasoning: this.#reasoning || undefined,
+      refusal: this.#refusal || undefined,
+      finish_reason: this.finishReason,
+      usage: this.#usage,
+    };
   }
 
   parts(call: CallIdentity): ReplyParts {

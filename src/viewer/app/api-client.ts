@@ -8,9 +8,18 @@ export async function getJson<Answer>(path: string): Promise<Answer> {
   return answerOf<Answer>(response);
 }
 
-export async function postJson<Answer>(path: string, body: unknown): Promise<Answer> {
+export function postJson<Answer>(path: string, body: unknown): Promise<Answer> {
+  return sendJson<Answer>("POST", path, body);
+}
+
+/** A write with a JSON body (the server refuses any other: see viewer-server.ts). */
+export async function sendJson<Answer>(
+  method: "POST" | "DELETE",
+  path: string,
+  body: unknown,
+): Promise<Answer> {
   const response = await fetch(path, {
-    method: "POST",
+    method,
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
   });

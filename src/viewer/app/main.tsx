@@ -1,6 +1,7 @@
 import { render } from "preact";
 import { LocationProvider, Route, Router } from "preact-iso";
 import { Layout } from "./components/layout.tsx";
+import { ArmsPage } from "./pages/arms-page.tsx";
 import { ComparePage } from "./pages/compare-page.tsx";
 import { LabelPage } from "./pages/label-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
@@ -20,6 +21,7 @@ function App() {
           <Route path="/runs/:run" component={ResultsPage} />
           <Route path="/runs/:run/trials" component={TrialsPage} />
           <Route path="/runs/:run/trials/:trial" component={TranscriptPage} />
+          <Route path="/runs/:run/trials/:trial/arms" component={ArmsPage} />
           <Route path="/runs/:run/label" component={LabelPage} />
           <Route default component={NotFoundPage} />
         </Router>

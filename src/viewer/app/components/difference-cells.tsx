@@ -1,6 +1,7 @@
 import type { Comparison } from "../../api-types.ts";
 import { methodLabel } from "../metric-labels.ts";
 import { differencePieces, pText } from "../text-pieces.ts";
+import { Defined } from "./definition.tsx";
 import { Pieces } from "./pieces.tsx";
 import { Badge } from "./status.tsx";
 
@@ -32,7 +33,15 @@ export function DifferenceCells({
       <td class="number nowrap">{describeN(row)}</td>
       <td class="number nowrap">{pText(p)}</td>
       <td class="number nowrap">{pText(adjusted)}</td>
-      <td>{method === null ? <Badge kind="muted">{untested}</Badge> : methodLabel(method)}</td>
+      <td>
+        {method === null ? (
+          <Badge kind="muted">{untested}</Badge>
+        ) : (
+          <Defined term={method === "mcnemar-paired" ? "exact McNemar" : "Fisher's exact test"}>
+            {methodLabel(method)}
+          </Defined>
+        )}
+      </td>
     </>
   );
 }

@@ -2,13 +2,20 @@ import { useLocation } from "preact-iso";
 import { describeFactors } from "../../../report/format.ts";
 import type { RunComparison, RunComparisonRow, RunList, RunSummary } from "../../api-types.ts";
 import { apiPath, runPath, useApi } from "../api-client.ts";
+import { Defined, DefinitionList, MethodDefinitions } from "../components/definition.tsx";
 import { DIFFERENCE_COLUMNS, DifferenceCells } from "../components/difference-cells.tsx";
 import { BetweenSubjectsTable, primaryWords } from "../components/primary-analysis.tsx";
 import { ProportionText } from "../components/proportion-text.tsx";
 import { QuerySelect } from "../components/query-select.tsx";
 import { Loaded, SimulatedBanner } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
-import { followupLabel, METRIC_OPTIONS } from "../metric-labels.ts";
+import {
+  type CellMetric,
+  followupLabel,
+  METRIC_DEFINITIONS,
+  METRIC_OPTIONS,
+  NUMBER_DEFINITIONS,
+} from "../metric-labels.ts";
 
 /** Two runs (or two verdict sets of one run) side by side, cell by cell, B minus A. */
 export function ComparePage() {
@@ -83,18 +90,33 @@ function ComparisonView({
           }))}
         />
       </div>
+      <p class="muted metric-definition">{METRIC_DEFINITIONS[metric as CellMetric]}</p>
       <p class="muted">
-        {result.paired
-          ? "Both sides judge the same turns, so differences are paired (exact McNemar, Newcombe's paired interval) over the turns both decided; n counts those pairs."
-          : "The sides are independent samples: Newcombe's hybrid score interval and Fisher's exact test."}{" "}
-        p-values are adjusted ({result.adjustment === "holm" ? "Holm" : "Benjamini–Hochberg"})
-        across every tested row of this comparison: every cell, arm, follow-up and metric.
+        {result.paired ? (
+          <>
+            Both sides judge the same turns, so differences are paired (
+            <Defined term="exact McNemar" />,{" "}
+            <Defined term="Newcombe interval">Newcombe's paired interval</Defined>) over the turns
+            both decided; n counts those pairs.
+          </>
+        ) : (
+          <>
+            The sides are independent samples:{" "}
+            <Defined term="Newcombe interval">Newcombe's hybrid score interval</Defined> and{" "}
+            <Defined term="Fisher's exact test" />.
+          </>
+        )}{" "}
+        p-values are adjusted (
+        <Defined term={result.adjustment === "holm" ? "Holm" : "Benjamini–Hochberg"} />) across
+        every tested row of this comparison: every cell, arm, follow-up and metric.
       </p>
       <CompareTable
         rows={result.rows.filter(
           (row) => row.metric === metric && String(row.followup) === followup,
         )}
       />
+      <DefinitionList summary="What the numbers mean" definitions={NUMBER_DEFINITIONS} />
+      <MethodDefinitions methods={COMPARE_METHODS} />
     </>
   );
 }
@@ -129,6 +151,18 @@ function PrimaryComparisonSection({ result }: { result: RunComparison }) {
     </section>
   );
 }
+
+/** The methods the comparison names, each defined under "What the methods mean". */
+const COMPARE_METHODS = [
+  "Wilson interval",
+  "Newcombe interval",
+  "exact McNemar",
+  "Fisher's exact test",
+  "Holm",
+  "Benjamini–Hochberg",
+  "Mantel–Haenszel",
+  "Cochran's Q",
+] as const;
 
 /** A side's results page, with the verdict set the comparison used. */
 function sideResults(side: RunComparison["a"]): string {

@@ -1,10 +1,28 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import { INTERVENTION_PLACEHOLDER } from "../../../spec/judged-view.ts";
 import { CONSISTENCY_LABELS, UNDESIRED_LABELS } from "../../../store/human-labels.ts";
-import type { LabelQueueAnswer, LabelSubmission, RunFacetsAnswer } from "../../api-types.ts";
-import { apiPath, postJson, runPath, useApi } from "../api-client.ts";
+import {
+  type LabelAnswer,
+  newLabelSession,
+  progressText,
+  sessionTally,
+  withoutLastStep,
+  withStep,
+} from "../../../store/label-session.ts";
+import type {
+  BlindTurn,
+  LabelQueueAnswer,
+  LabelSaved,
+  LabelUndo,
+  RunFacetsAnswer,
+} from "../../api-types.ts";
+import { type ApiState, apiPath, postJson, runPath, sendJson, useApi } from "../api-client.ts";
 import { HighlightedText } from "../components/highlighted-text.tsx";
+import { KeyHint, LabelKeysHelp } from "../components/label-keys-help.tsx";
+import { LabelSummary } from "../components/label-summary.tsx";
 import { Loaded, SimulatedBanner } from "../components/status.tsx";
+import type { LabelAction } from "../label-keys.ts";
+import { useLabelKeys } from "../use-label-keys.ts";
 
 const LABELLER_KEY = "candor.labeller";
 
@@ -64,6 +82,8 @@ function LabellerForm({
       class="labeller"
       onSubmit={(event) => {
         event.preventDefault();
+        // Focus leaves the name field and its button, so the labelling keys work at once.
+        (document.activeElement as HTMLElement | null)?.blur();
         if (draft.trim()) onChange(draft.trim());
       }}
     >
@@ -81,66 +101,197 @@ function LabellerForm({
   );
 }
 
+/** The current turn and the progress, as the server last answered (next turn, or an undo). */
+type Shown = Pick<LabelQueueAnswer, "item" | "progress">;
+
+/**
+ * The labeller's queue with this page session's stack of steps: each label or skip can be
+ * undone, newest first, and its turn comes back (a label with its answers chosen again).
+ */
 function LabelQueue({ run, labeller }: { run: string; labeller: string }) {
   const [skipped, setSkipped] = useState<string[]>([]);
-  const [failure, setFailure] = useState<string | undefined>();
+  const [session, setSession] = useState(() => newLabelSession<BlindTurn>());
+  const [returned, setReturned] = useState<{ shown: Shown; answer: LabelAnswer | null } | null>(
+    null,
+  );
+  const [finished, setFinished] = useState(false);
+  const [showKeys, setShowKeys] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
   const state = useApi<LabelQueueAnswer>(
     apiPath(`/api${runPath(run, "/label/next")}`, { labeller, skip: skipped.join(",") }),
   );
+  // One step at a time: keys pressed while a label is saved or undone, or while the next turn
+  // is on its way (the answer shown is then the one a step left), must not act twice.
+  const writing = useRef(false);
+  const leftBehind = useRef<LabelQueueAnswer | undefined>(undefined);
+  const busy = () =>
+    writing.current || (leftBehind.current !== undefined && leftBehind.current === state.data);
+  const labelsPath = `/api${runPath(run, "/labels")}`;
+  const fail = (error: Error) => {
+    writing.current = false;
+    leftBehind.current = undefined;
+    setNotice(error.message);
+  };
+  const save = (item: BlindTurn, answer: LabelAnswer) => {
+    if (busy()) return;
+    writing.current = true;
+    postJson<LabelSaved>(labelsPath, { token: item.token, labeller, ...answer }).then((saved) => {
+      writing.current = false;
+      leftBehind.current = state.data;
+      setNotice(undefined);
+      setSession((current) =>
+        withStep(current, { kind: "label", turn: item, answer, previous: saved.previous }),
+      );
+      setReturned(null);
+      state.reload();
+    }, fail);
+  };
+  const skip = (item: BlindTurn) => {
+    if (busy()) return;
+    leftBehind.current = state.data;
+    setNotice(undefined);
+    setSession((current) => withStep(current, { kind: "skip", turn: item }));
+    setReturned(null);
+    setSkipped((current) => [...current, item.token]);
+  };
+  const undo = (progress: Shown["progress"]) => {
+    const last = withoutLastStep(session);
+    if (busy()) return;
+    if (!last) return setNotice("Nothing to undo in this session.");
+    const { step } = last;
+    setFinished(false);
+    if (step.kind === "skip") {
+      setNotice("Undone: the last skip. Its turn again:");
+      setSession(last.session);
+      setSkipped((current) => current.filter((token) => token !== step.turn.token));
+      setReturned({ shown: { item: step.turn, progress }, answer: null });
+      return;
+    }
+    writing.current = true;
+    const body: LabelUndo = { token: step.turn.token, labeller, previous: step.previous };
+    sendJson<LabelQueueAnswer>("DELETE", labelsPath, body).then((shown) => {
+      writing.current = false;
+      setNotice("Undone: the last label. Its turn again, with the answers you gave:");
+      setSession(last.session);
+      setReturned({ shown, answer: step.answer });
+    }, fail);
+  };
+  const current = returned?.shown ?? state.data;
+  useLabelKeys((action) => {
+    if (!current) return false;
+    if (action === "undo") undo(current.progress);
+    else if (action === "help") setShowKeys((shown) => !shown);
+    else if (action === "finish") setFinished((shown) => !shown);
+    else return false;
+    return true;
+  });
+  const tally = sessionTally(session);
   return (
-    <Loaded state={state}>
-      {({ item, progress }) => (
-        <>
-          <p class="progress" data-labelled={progress.labelled}>
-            {labeller} has labelled {progress.labelled} of {progress.total} judged turns.
-          </p>
-          {failure ? <p class="error">{failure}</p> : null}
-          {item ? (
-            <LabelForm
-              key={item.token}
-              item={item}
-              position={progress.labelled + skipped.length + 1}
-              onSave={(label) =>
-                postJson(`/api${runPath(run, "/labels")}`, { ...label, labeller }).then(
-                  () => {
-                    setFailure(undefined);
-                    state.reload();
-                  },
-                  (error: Error) => setFailure(error.message),
-                )
-              }
-              onSkip={() => setSkipped([...skipped, item.token])}
-            />
-          ) : (
-            <p>Nothing left to label{skipped.length > 0 ? " but the turns you skipped" : ""}.</p>
-          )}
-        </>
-      )}
-    </Loaded>
+    <>
+      <p class="label-tools">
+        <button type="button" onClick={() => setShowKeys(!showKeys)} aria-expanded={showKeys}>
+          Keys
+        </button>{" "}
+        <KeyHint action="help" />{" "}
+        <button type="button" onClick={() => current && undo(current.progress)}>
+          Undo
+        </button>{" "}
+        <KeyHint action="undo" />{" "}
+        <button type="button" onClick={() => setFinished(!finished)}>
+          {finished ? "Go on labelling" : "Finish"}
+        </button>{" "}
+        <KeyHint action="finish" />
+      </p>
+      {showKeys ? <LabelKeysHelp /> : null}
+      {notice ? (
+        <p class="label-notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <Loaded state={shownState(state, returned?.shown, leftBehind.current)}>
+        {({ item, progress }) => (
+          <>
+            <p class="progress" data-labelled={progress.labelled}>
+              {labeller}: {progressText(progress, tally)}
+            </p>
+            {finished || !item ? (
+              <>
+                {item ? null : (
+                  <p>
+                    Nothing left to label{skipped.length > 0 ? " but the turns you skipped" : ""}.
+                  </p>
+                )}
+                <LabelSummary labeller={labeller} progress={progress} tally={tally} />
+              </>
+            ) : (
+              <LabelForm
+                key={`${item.token}:${session.steps.length}:${session.undone}`}
+                item={item}
+                initial={returned?.answer ?? null}
+                position={progress.labelled + skipped.length + 1}
+                onSave={(answer) => save(item, answer)}
+                onSkip={() => skip(item)}
+              />
+            )}
+          </>
+        )}
+      </Loaded>
+    </>
   );
+}
+
+/**
+ * What LabelQueue shows: a turn brought back by undo, else the next turn, but never the answer a
+ * step left behind (the turn just labelled or skipped) while the next one is on its way.
+ */
+function shownState(
+  state: ApiState<LabelQueueAnswer>,
+  returned: Shown | undefined,
+  leftBehind: LabelQueueAnswer | undefined,
+): ApiState<LabelQueueAnswer> {
+  if (returned) return { ...state, data: returned, error: undefined };
+  if (leftBehind !== undefined && state.data === leftBehind) return { ...state, data: undefined };
+  return state;
 }
 
 type Choice<Value> = Value | null;
 
 function LabelForm({
   item,
+  initial,
   position,
   onSave,
   onSkip,
 }: {
-  item: NonNullable<LabelQueueAnswer["item"]>;
+  item: BlindTurn;
+  /** The answers to show chosen: those of a label just undone. */
+  initial: LabelAnswer | null;
   position: number;
-  onSave: (label: Omit<LabelSubmission, "labeller">) => void;
+  onSave: (answer: LabelAnswer) => void;
   onSkip: () => void;
 }) {
-  const [undesired, setUndesired] = useState<Choice<LabelSubmission["undesired"]>>(null);
-  const [consistency, setConsistency] = useState<Choice<LabelSubmission["consistency"]>>(null);
+  const [undesired, setUndesired] = useState<Choice<LabelAnswer["undesired"]>>(
+    initial?.undesired ?? null,
+  );
+  const [consistency, setConsistency] = useState<Choice<LabelAnswer["consistency"]>>(
+    initial?.consistency ?? null,
+  );
+  const answered = undesired !== null || consistency !== null;
+  useLabelKeys((action) => {
+    if (action === "yes" || action === "no") setUndesired(action);
+    else if (CONSISTENCY_LABELS.some((label) => label === action))
+      setConsistency(action as NonNullable<LabelAnswer["consistency"]>);
+    else if (action === "skip") onSkip();
+    else if (action === "save" && answered) onSave({ undesired, consistency });
+    else return false;
+    return true;
+  });
   return (
     <form
       class="label-form"
       onSubmit={(event) => {
         event.preventDefault();
-        onSave({ token: item.token, undesired, consistency });
+        onSave({ undesired, consistency });
       }}
     >
       <p class="muted turn-position">
@@ -168,12 +319,14 @@ function LabelForm({
             options={CONSISTENCY_LABELS}
             onChange={setConsistency}
           />
-          <button type="submit" disabled={undesired === null && consistency === null}>
+          <button type="submit" disabled={!answered}>
             Save and next
           </button>{" "}
+          <KeyHint action="save" />{" "}
           <button type="button" onClick={onSkip}>
             Skip
-          </button>
+          </button>{" "}
+          <KeyHint action="skip" />
         </div>
       </div>
     </form>
@@ -296,7 +449,7 @@ function numbered<Item>(item: Item, position: number): Item & { position: number
   return { ...item, position };
 }
 
-function Choices<Value extends string>({
+function Choices<Value extends LabelAction>({
   legend,
   hint,
   name,
@@ -316,16 +469,19 @@ function Choices<Value extends string>({
       <legend>{legend}</legend>
       <p class="muted small hint-text">{hint}</p>
       {options.map((option) => (
-        <label key={option} class="choice">
-          <input
-            type="radio"
-            name={name}
-            value={option}
-            checked={value === option}
-            onChange={() => onChange(option)}
-          />
-          {option.replaceAll("_", " ")}
-        </label>
+        <span key={option} class="choice">
+          <label>
+            <input
+              type="radio"
+              name={name}
+              value={option}
+              checked={value === option}
+              onChange={() => onChange(option)}
+            />
+            {option.replaceAll("_", " ")}
+          </label>{" "}
+          <KeyHint action={option} />
+        </span>
       ))}
     </fieldset>
   );

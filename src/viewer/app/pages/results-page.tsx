@@ -9,11 +9,13 @@ import {
 import type { Cell, Comparison, FigureName, RunResults } from "../../api-types.ts";
 import type { TrialQuery } from "../../trial-query.ts";
 import { apiPath, runPath, trialsHref, useApi } from "../api-client.ts";
+import { Defined, MethodDefinitions } from "../components/definition.tsx";
 import { DesignBox } from "../components/design-box.tsx";
 import { DIFFERENCE_COLUMNS, DifferenceCells } from "../components/difference-cells.tsx";
 import { PrimaryAnalysisSection } from "../components/primary-analysis.tsx";
 import { ProportionText } from "../components/proportion-text.tsx";
 import { QuerySelect } from "../components/query-select.tsx";
+import { RunBanner } from "../components/run-banner.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Loaded } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
@@ -45,15 +47,18 @@ export function ResultsPage({ run }: { run: string }) {
     apiPath(`/api${runPath(run)}`, { judges: query.judges, adjust: query.adjust }),
   );
   return (
-    <Loaded state={state}>
-      {(results) => (
-        <Results
-          results={results}
-          page={{ run, judges: query.judges, adjust: query.adjust }}
-          chosenFollowup={query.followup}
-        />
-      )}
-    </Loaded>
+    <>
+      <RunBanner run={run} refresh={state} />
+      <Loaded state={state}>
+        {(results) => (
+          <Results
+            results={results}
+            page={{ run, judges: query.judges, adjust: query.adjust }}
+            chosenFollowup={query.followup}
+          />
+        )}
+      </Loaded>
+    </>
   );
 }
 
@@ -124,6 +129,7 @@ function Results({
         </div>
         <HeadlineTable results={results} followup={followup} judges={judges} />
         <Definitions />
+        <MethodDefinitions methods={RESULTS_METHODS} />
         <ComparisonTable comparisons={comparisons} results={results} />
         <DeceptionTable results={results} followup={followup} />
       </section>
@@ -135,9 +141,12 @@ function Results({
 
 function figureSource(results: RunResults, page: PageQuery, name: FigureName): string | null {
   if (!results.figures.includes(name)) return null;
+  const { complete, error } = results.run.status;
   return apiPath(`/api${runPath(page.run, `/figures/${name}.svg`)}`, {
     judges: page.judges,
     adjust: page.adjust,
+    // A new address once more trials finish, so a run being written redraws its figures.
+    trials: `${complete}-${error}`,
   });
 }
 
@@ -175,9 +184,10 @@ function HeadlineTable({
               ? "The baseline: the natural and control arms' own reply at the intervention point"
               : `Rates at follow-up ${followup}`}
           </strong>
-          {followup === 0 ? " (refusal and rebuttal put their text there instead)" : ""}. 95% Wilson
-          intervals; k/n over decided turns, inconclusive turns beside with the bounds they allow.
-          Click a cell for its trials, a rate for the trials behind its k.
+          {followup === 0 ? " (refusal and rebuttal put their text there instead)" : ""}. 95%{" "}
+          <Defined term="Wilson interval">Wilson intervals</Defined>; k/n over decided turns,
+          inconclusive turns beside with the bounds they allow. Click a cell for its trials, a rate
+          for the trials behind its k.
         </caption>
         <TableHead columns={["Subject · scenario · factors", ...arms]} />
         <tbody>
@@ -242,6 +252,22 @@ function CellRates({ cell, judges, run }: { cell: Cell; judges: string | undefin
     </>
   );
 }
+
+/** The methods behind the page's numbers, each defined under "What the methods mean". */
+const RESULTS_METHODS = [
+  "Wilson interval",
+  "Mantel–Haenszel",
+  "Cochran–Mantel–Haenszel test",
+  "Breslow–Day test",
+  "Cochran's Q",
+  "Newcombe interval",
+  "exact McNemar",
+  "Fisher's exact test",
+  "Holm",
+  "Benjamini–Hochberg",
+  "family of tests",
+  "judge majority",
+] as const;
 
 /** What every rate and every number beside it means, one click away. */
 function Definitions() {

@@ -1,13 +1,19 @@
 import { useState } from "preact/hooks";
 import type { RunList, RunSummary } from "../../api-types.ts";
 import { runPath, useApi } from "../api-client.ts";
+import { RunStateBadge } from "../components/run-banner.tsx";
 import { PartialNote } from "../components/run-header.tsx";
 import { SelectField } from "../components/select-field.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
+import { useRefreshWhenIdle } from "../use-refresh-when-idle.ts";
+import { useRunsLive } from "../use-run-live.ts";
 
 export function RunsPage() {
   const state = useApi<RunList>("/api/runs");
+  const writing = new Set(
+    useRunsLive(useRefreshWhenIdle(state))?.runs.flatMap((run) => (run.writing ? [run.runId] : [])),
+  );
   return (
     <section>
       <h1>Runs</h1>
@@ -20,7 +26,7 @@ export function RunsPage() {
                 No runs yet. <code>npx candor demo</code> makes one.
               </p>
             ) : (
-              <RunTable runs={list.runs} />
+              <RunTable runs={list.runs} writing={writing} />
             )}
             {list.unreadable.length > 0 ? (
               <>
@@ -42,7 +48,7 @@ export function RunsPage() {
   );
 }
 
-function RunTable({ runs }: { runs: RunSummary[] }) {
+function RunTable({ runs, writing }: { runs: RunSummary[]; writing: ReadonlySet<string> }) {
   return (
     <table class="runs">
       <TableHead
@@ -63,6 +69,7 @@ function RunTable({ runs }: { runs: RunSummary[] }) {
             <td>
               <a href={runPath(run.runId)}>{run.runId}</a>
               {run.simulated ? <Badge kind="simulated">SIMULATED</Badge> : null}
+              <RunStateBadge run={run} writing={writing.has(run.runId)} />
               <div class="muted small">{run.createdAt}</div>
             </td>
             <td>

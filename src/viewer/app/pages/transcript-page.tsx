@@ -5,10 +5,18 @@ import type { TurnRecord } from "../../../spec/trial-record.ts";
 import type { Verdict } from "../../../spec/verdict.ts";
 import type { StoredHumanLabel, Transcript } from "../../api-types.ts";
 import { apiPath, runPath, trialsHref, useApi } from "../api-client.ts";
-import { HighlightedText } from "../components/highlighted-text.tsx";
+import { ArmLinks } from "../components/arm-links.tsx";
+import {
+  CallSourceContext,
+  JudgeCallDetails,
+  TurnCallDetails,
+} from "../components/call-details.tsx";
+import { JudgesAndLabels } from "../components/judges-and-labels.tsx";
+import { RunBanner } from "../components/run-banner.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
 import { TableHead } from "../components/table-head.tsx";
+import { TurnText } from "../components/turn-text.tsx";
 import { quoteFound } from "../highlight-quotes.ts";
 
 const SOURCE_LABELS = {
@@ -29,18 +37,24 @@ export function TranscriptPage({ run, trial }: { run: string; trial: string }) {
     <Loaded state={state}>
       {(transcript) => (
         <section>
+          <RunBanner run={run} />
           <RunHeader run={transcript.run} verdictSet={transcript.verdictSet} />
           <TrialFacts transcript={transcript} judges={query.judges} />
-          <ol class="transcript">
-            {transcript.trial.turns.map((turn) => (
-              <TurnView
-                key={turn.index}
-                turn={turn}
-                arm={transcript.trial.arm}
-                labels={transcript.labels.filter((label) => label.turnIndex === turn.index)}
-              />
-            ))}
-          </ol>
+          <ArmLinks run={run} trialId={transcript.trial.trialId} judges={query.judges} />
+          <CallSourceContext.Provider
+            value={{ run, trial, judges: query.judges, simulated: transcript.trial.simulated }}
+          >
+            <ol class="transcript">
+              {transcript.trial.turns.map((turn) => (
+                <TurnView
+                  key={turn.index}
+                  turn={turn}
+                  arm={transcript.trial.arm}
+                  labels={transcript.labels.filter((label) => label.turnIndex === turn.index)}
+                />
+              ))}
+            </ol>
+          </CallSourceContext.Provider>
         </section>
       )}
     </Loaded>
@@ -110,7 +124,6 @@ function TurnView({
   arm: string;
   labels: StoredHumanLabel[];
 }) {
-  const sources = turn.verdicts.map((verdict, judge) => ({ judge, quotes: verdict.quotes }));
   const disagree = turn.judged && judgesDisagree(turn.verdicts);
   return (
     <li
@@ -133,31 +146,16 @@ function TurnView({
         ) : null}
         {disagree ? <Badge kind="disagreement">judges disagree</Badge> : null}
       </div>
-      {turn.parsed ? (
-        <div class="split">
-          <div class="reasoning">
-            <h4>
-              Reasoning{" "}
-              <span class="muted small">
-                ({turn.parsed.reasoningStatus}, rule {turn.parsed.rule})
-              </span>
-            </h4>
-            <HighlightedText
-              text={turn.parsed.reasoning}
-              sources={sources}
-              empty="(no reasoning)"
-            />
-          </div>
-          <div class="output">
-            <h4>Final output</h4>
-            <HighlightedText text={turn.parsed.output} sources={sources} empty="(empty output)" />
-          </div>
-        </div>
-      ) : (
-        <HighlightedText text={turn.content} sources={[]} empty="(empty)" />
-      )}
+      <TurnText turn={turn} showParse />
+      {turn.source === "generated" || turn.source === "pressurer" ? (
+        <TurnCallDetails turn={turn} />
+      ) : null}
       {turn.judged ? <VerdictTable turn={turn} /> : null}
-      {labels.length > 0 ? <HumanLabels labels={labels} /> : null}
+      {labels.length === 0 ? null : turn.judged ? (
+        <JudgesAndLabels verdicts={turn.verdicts} labels={labels} />
+      ) : (
+        <HumanLabels labels={labels} />
+      )}
     </li>
   );
 }
@@ -194,6 +192,7 @@ function VerdictTable({ turn }: { turn: TurnRecord }) {
           ))}
         </tbody>
       </table>
+      <JudgeCallDetails turn={turn} />
     </div>
   );
 }

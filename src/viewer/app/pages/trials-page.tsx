@@ -5,10 +5,16 @@ import { type FollowupSummary, OUTCOME_FILTERS } from "../../../store/find-trial
 import type { RunFacets, RunFacetsAnswer, TrialPage, TrialSummary } from "../../api-types.ts";
 import { type TrialQuery, trialQueryFromSearch, trialQueryToSearch } from "../../trial-query.ts";
 import { getJson, runPath, useApi } from "../api-client.ts";
+import { DefinitionList } from "../components/definition.tsx";
+import { RunBanner } from "../components/run-banner.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { SelectField } from "../components/select-field.tsx";
+import { type SortChoice, SortHeader } from "../components/sort-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
-import { TableHead } from "../components/table-head.tsx";
+import { ReasoningBadge, TrialExcerptCell } from "../components/trial-excerpt-cell.tsx";
+import { TrialSearchBox } from "../components/trial-search-box.tsx";
+import { REASONING_STATUS_DEFINITIONS, TRIAL_MARK_DEFINITIONS } from "../metric-labels.ts";
+import { useOneAtATime } from "../use-refresh-when-idle.ts";
 
 const OUTCOME_LABELS: Record<(typeof OUTCOME_FILTERS)[number], string> = {
   undesired: "undesired",
@@ -25,6 +31,8 @@ export function TrialsPage({ run }: { run: string }) {
   const query = "query" in parsed ? parsed.query : {};
   const search = trialQueryToSearch(query);
   const facets = useApi<RunFacetsAnswer>(`/api${runPath(run, "/facets")}`);
+  // Counts the run's writes seen while this page is open, so the list fetches its trials again.
+  const [written, setWritten] = useState(0);
   // The filters in the address bar when a filter changes, not those this page rendered with: two
   // changes before the next render (two filters set in one task) must both count.
   const setQuery = (change: (current: TrialQuery) => TrialQuery) => {
@@ -36,9 +44,23 @@ export function TrialsPage({ run }: { run: string }) {
     <Loaded state={facets}>
       {({ run: summary, facets: values }) => (
         <section>
+          <RunBanner
+            run={run}
+            refresh={{
+              reload: () => {
+                facets.reload();
+                setWritten((count) => count + 1);
+              },
+              loading: facets.loading,
+            }}
+          />
           <RunHeader run={summary} verdictSet={query.judges ?? "run"} />
           <h2>Trials</h2>
           {"error" in parsed ? <p class="error">{parsed.error}</p> : null}
+          <TrialSearchBox
+            search={query.search}
+            onSearch={(text) => setQuery((current) => ({ ...current, search: text }))}
+          />
           <TrialFilters
             query={query}
             facets={values}
@@ -46,7 +68,15 @@ export function TrialsPage({ run }: { run: string }) {
             clearHref={search ? runPath(run, "/trials") : null}
             setQuery={setQuery}
           />
-          {"error" in parsed ? null : <TrialList run={run} search={search} query={query} />}
+          {"error" in parsed ? null : (
+            <TrialList
+              run={run}
+              search={search}
+              query={query}
+              setQuery={setQuery}
+              written={written}
+            />
+          )}
         </section>
       )}
     </Loaded>
@@ -149,18 +179,34 @@ function withLevel(query: TrialQuery, factor: string, level: string | undefined)
 }
 
 /** Pages of matching trials; "more" appends the next page of the same filter. */
-function TrialList({ run, search, query }: { run: string; search: string; query: TrialQuery }) {
+/** The server's page size: a list longer than this was paged by the reader. */
+const FIRST_PAGE = 100;
+
+function TrialList({
+  run,
+  search,
+  query,
+  setQuery,
+  written,
+}: {
+  run: string;
+  search: string;
+  query: TrialQuery;
+  setQuery: (change: (current: TrialQuery) => TrialQuery) => void;
+  written: number;
+}) {
   const [pages, setPages] = useState<{
     search: string;
     trials: TrialSummary[];
     next: number | null;
     total: number;
+    emptyBecause: string | null;
   } | null>(null);
   const [error, setError] = useState<string | undefined>();
   const load = (after: number | null, previous: TrialSummary[]) => {
     const params = new URLSearchParams(search);
     if (after !== null) params.set("after", String(after));
-    getJson<TrialPage>(`/api${runPath(run, `/trials?${params}`)}`).then(
+    return getJson<TrialPage>(`/api${runPath(run, `/trials?${params}`)}`).then(
       (page) => {
         setError(undefined);
         setPages({
@@ -168,21 +214,63 @@ function TrialList({ run, search, query }: { run: string; search: string; query:
           trials: [...previous, ...page.trials],
           next: page.next,
           total: page.total,
+          emptyBecause: page.emptyBecause,
         });
       },
       (failure: Error) => setError(failure.message),
     );
   };
   // A new filter starts again from its first page.
-  useEffect(() => load(null, []), [run, search]);
+  useEffect(() => {
+    load(null, []);
+  }, [run, search]);
+  // The run was written to: its first page again (one fetch at a time), unless the reader has
+  // paged further on.
+  const refreshFirstPage = useOneAtATime(() => load(null, []));
+  useEffect(() => {
+    if (written > 0 && (pages?.trials.length ?? 0) <= FIRST_PAGE) refreshFirstPage();
+  }, [written]);
   if (error) return <p class="error">{error}</p>;
-  if (!pages || pages.search !== search) return <p class="loading">Loading…</p>;
+  if (!pages || pages.search !== search)
+    return (
+      <p class="loading">
+        {query.search
+          ? "Searching… (a run's first search builds its full-text index, which takes a while on a big run)"
+          : "Loading…"}
+      </p>
+    );
   return (
     <>
       <p class="count" data-total={pages.total}>
         {pages.total} matching trial{pages.total === 1 ? "" : "s"}
+        {pages.total === 0 && pages.emptyBecause ? (
+          <span class="empty-because">: {pages.emptyBecause}</span>
+        ) : null}
       </p>
-      <TrialTable run={run} trials={pages.trials} judges={query.judges} />
+      {pages.total === 0 ? null : (
+        <TrialTable
+          run={run}
+          trials={pages.trials}
+          judges={query.judges}
+          sort={{ key: query.sort ?? "ordinal", descending: query.descending === true }}
+          onSort={(key, descending) =>
+            setQuery((current) => ({
+              ...current,
+              sort: key === "ordinal" && !descending ? undefined : key,
+              descending: descending || undefined,
+            }))
+          }
+        />
+      )}
+      <DefinitionList
+        summary="What the marks mean"
+        definitions={[
+          ...Object.entries(TRIAL_MARK_DEFINITIONS),
+          ...Object.entries(REASONING_STATUS_DEFINITIONS).map(
+            ([status, text]) => [`reasoning ${status}`, text] as const,
+          ),
+        ]}
+      />
       {pages.next !== null ? (
         <button type="button" onClick={() => load(pages.next, pages.trials)}>
           Show more ({pages.total - pages.trials.length} left)
@@ -192,28 +280,61 @@ function TrialList({ run, search, query }: { run: string; search: string; query:
   );
 }
 
-const TRIAL_COLUMNS = [
-  "Trial",
-  "Subject",
-  "Scenario · factors",
-  "Arm",
-  "Sample",
-  "Follow-ups (U undesired, D deception, M missing reasoning, ≠ judges disagree)",
+/** The trial table's columns, each with the orders it can be sorted in. */
+const TRIAL_COLUMNS: Array<{ choices: SortChoice[]; suffix?: string }> = [
+  { choices: [{ key: "ordinal", label: "Trial", hint: "Plan order" }] },
+  { choices: [{ key: "subject", label: "Subject" }] },
+  {
+    choices: [
+      { key: "scenario", label: "Scenario" },
+      { key: "levels", label: "factors" },
+    ],
+  },
+  { choices: [{ key: "arm", label: "Arm" }] },
+  { choices: [{ key: "sample", label: "Sample" }] },
+  {
+    choices: [
+      { key: "status", label: "Status", hint: "Complete or error" },
+      { key: "undesired", label: "U", hint: TRIAL_MARK_DEFINITIONS.U },
+      { key: "deception", label: "D", hint: TRIAL_MARK_DEFINITIONS.D },
+      { key: "missing_reasoning", label: "M", hint: TRIAL_MARK_DEFINITIONS.M },
+      { key: "disagreement", label: "≠", hint: TRIAL_MARK_DEFINITIONS["≠"] },
+    ],
+    suffix: "per follow-up",
+  },
 ];
 
 function TrialTable({
   run,
   trials,
   judges,
+  sort,
+  onSort,
 }: {
   run: string;
   trials: TrialSummary[];
   judges: string | undefined;
+  sort: { key: SortChoice["key"]; descending: boolean };
+  onSort: (key: SortChoice["key"], descending: boolean) => void;
 }) {
   const transcriptSearch = judges ? `?judges=${encodeURIComponent(judges)}` : "";
   return (
     <table class="trials">
-      <TableHead columns={TRIAL_COLUMNS} />
+      <thead>
+        <tr>
+          {TRIAL_COLUMNS.map((column) => (
+            <SortHeader
+              key={column.choices[0]?.key}
+              choices={column.choices}
+              suffix={column.suffix}
+              sort={sort}
+              onSort={onSort}
+            />
+          ))}
+          <th>Output excerpt</th>
+          <th>Reasoning</th>
+        </tr>
+      </thead>
       <tbody>
         {trials.map((trial) => (
           <tr key={trial.trialId} class={trial.status === "error" ? "errored" : undefined}>
@@ -243,6 +364,8 @@ function TrialTable({
                 ))
               )}
             </td>
+            <TrialExcerptCell excerpt={trial.excerpt} />
+            <ReasoningBadge excerpt={trial.excerpt} />
           </tr>
         ))}
       </tbody>
@@ -256,10 +379,22 @@ function FollowupBadges({ followup }: { followup: FollowupSummary }) {
   return (
     <span class="followup" title={`follow-up ${followup.followup}`}>
       <span class="muted">F{followup.followup}</span>{" "}
-      <Badge kind={`undesired-${followup.undesired}`}>U{mark(followup.undesired)}</Badge>
-      <Badge kind={`deception-${followup.deception}`}>D{mark(followup.deception)}</Badge>
-      {missing ? <Badge kind="missing">M</Badge> : null}
-      {followup.disagreement ? <Badge kind="disagreement">≠</Badge> : null}
+      <abbr title={TRIAL_MARK_DEFINITIONS.U}>
+        <Badge kind={`undesired-${followup.undesired}`}>U{mark(followup.undesired)}</Badge>
+      </abbr>
+      <abbr title={TRIAL_MARK_DEFINITIONS.D}>
+        <Badge kind={`deception-${followup.deception}`}>D{mark(followup.deception)}</Badge>
+      </abbr>
+      {missing ? (
+        <abbr title={TRIAL_MARK_DEFINITIONS.M}>
+          <Badge kind="missing">M</Badge>
+        </abbr>
+      ) : null}
+      {followup.disagreement ? (
+        <abbr title={TRIAL_MARK_DEFINITIONS["≠"]}>
+          <Badge kind="disagreement">≠</Badge>
+        </abbr>
+      ) : null}
     </span>
   );
 }

@@ -1,0 +1,35 @@
+import type { WireExchange } from "../spec/model-call.ts";
+
+/**
+ * A call's request and response bodies for the run's record, with every secret the call knows of
+ * replaced (a server could echo a key back). Headers are never part of it. Values under 8
+ * characters are placeholders (`ollama`, `none`), not keys, as `redact` treats them.
+ */
+export function wireExchange(
+  request: unknown,
+  response: unknown,
+  secrets: readonly string[],
+): WireExchange {
+  const kept = secrets.filter((secret) => secret.length >= 8);
+  return { request: scrubbed(request, kept), response: scrubbed(response, kept) };
+}
+
+function scrubbed(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === "string") {
+    let text = value;
+    for (const secret of secrets)
+      if (text.includes(secret)) text = text.split(secret).join("[redacted]");
+    return text;
+  }
+  if (Array.isArray(value)) return value.map((item) => scrubbed(item, secrets));
+  if (typeof value === "object" && value !== null) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // The SDKs attach non-JSON helpers (`_request_id` is kept in metadata already).
+      if (typeof item === "function" || item === undefined) continue;
+      copy[key] = scrubbed(item, secrets);
+    }
+    return copy;
+  }
+  return value;
+}

@@ -1,0 +1,69 @@
+import type Database from "better-sqlite3";
+import { findTrials, type TrialFilter } from "./find-trials.ts";
+import { fullTextQuery } from "./search-query.ts";
+
+/**
+ * Why a filter lists no trial, in words: no finished trial yet, disagreement asked of one judge,
+ * a search that nothing holds, or else the first filter (in the page's order) that leaves none.
+ * Counts once per filter: for a worker thread, not the request path. A search needs the run's
+ * search index attached, as for findTrials.
+ */
+export function explainEmptyResult(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+): string | null {
+  const count = (narrower: TrialFilter) =>
+    findTrials(database, verdictSet, narrower, { limit: 0 }).total;
+  if (count({}) === 0) return "no trial has finished yet";
+  if (filter.disagreement && !hasTwoJudges(database, verdictSet))
+    return `no turn has two judges in verdict set "${verdictSet}": disagreement needs two or more`;
+  if (filter.search !== undefined) {
+    if (fullTextQuery(filter.search) === null)
+      return "the search has no words to look for (letters or digits)";
+    if (count({ search: filter.search }) === 0)
+      return `no generated output or reasoning contains “${filter.search}”`;
+  }
+  let narrower: TrialFilter = {};
+  for (const [name, step] of filterSteps(filter)) {
+    const before = count(narrower);
+    narrower = { ...narrower, ...step };
+    if (count(narrower) === 0)
+      return before === 0
+        ? null
+        : `the ${name} filter leaves no trial: ${before} trial${before === 1 ? " matches" : "s match"} the filters before it`;
+  }
+  return null;
+}
+
+/** The filter's conditions one at a time, in the order the page shows them. */
+function filterSteps(filter: TrialFilter): Array<[string, TrialFilter]> {
+  const steps: Array<[string, TrialFilter]> = [];
+  if (filter.subject) steps.push([`subject (${filter.subject})`, { subject: filter.subject }]);
+  if (filter.scenario) steps.push([`scenario (${filter.scenario})`, { scenario: filter.scenario }]);
+  const levels: Record<string, string> = {};
+  for (const [factor, level] of Object.entries(filter.levels ?? {})) {
+    levels[factor] = level;
+    steps.push([`${factor} (${level})`, { levels: { ...levels } }]);
+  }
+  if (filter.arm) steps.push([`arm (${filter.arm})`, { arm: filter.arm }]);
+  if (filter.followup !== undefined)
+    steps.push([`follow-up (${filter.followup})`, { followup: filter.followup }]);
+  if (filter.outcome)
+    steps.push([`outcome (${filter.outcome.replace("_", " ")})`, { outcome: filter.outcome }]);
+  if (filter.disagreement) steps.push(["judges disagree", { disagreement: true }]);
+  if (filter.search !== undefined) steps.push(["search", { search: filter.search }]);
+  return steps;
+}
+
+/** Some turn of the verdict set has verdicts from two judges or more. */
+function hasTwoJudges(database: Database.Database, verdictSet: string): boolean {
+  return (
+    database
+      .prepare(
+        `SELECT 1 FROM verdicts WHERE verdict_set = ?
+         GROUP BY trial_id, turn_index HAVING COUNT(*) >= 2 LIMIT 1`,
+      )
+      .get(verdictSet) !== undefined
+  );
+}

@@ -1,0 +1,27 @@
+import type Database from "better-sqlite3";
+import { explainEmptyResult } from "../store/explain-empty-result.ts";
+import { findTrials, type TrialFilter } from "../store/find-trials.ts";
+import { attachSearchIndex } from "../store/search-index.ts";
+import type { TrialSort } from "../store/trial-sort.ts";
+
+/** A page of trials as a worker thread finds it: a scan of the run (search, disagreement, sort). */
+export interface TrialPageTask {
+  verdictSet: string;
+  filter: TrialFilter;
+  page: { after: number; limit: number; sort?: TrialSort };
+  /** The run's full-text index, up to date; present when the filter searches. */
+  searchIndexFile?: string;
+}
+
+export type FoundTrials = ReturnType<typeof findTrials> & {
+  /** Why nothing matched, when nothing did and a reason could be found. */
+  emptyBecause?: string | null;
+};
+
+/** Finds the page and, when it is empty, why: both over the worker's read-only connection. */
+export function trialPageTask(database: Database.Database, task: TrialPageTask): FoundTrials {
+  if (task.searchIndexFile) attachSearchIndex(database, task.searchIndexFile);
+  const found = findTrials(database, task.verdictSet, task.filter, task.page);
+  if (found.total > 0) return found;
+  return { ...found, emptyBecause: explainEmptyResult(database, task.verdictSet, task.filter) };
+}
