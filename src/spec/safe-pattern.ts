@@ -89,7 +89,7 @@ function compileUncached(pattern: string, flags: string): SafePattern {
       `is not supported by linear-time matching (RE2): ${(error as Error).message}`,
     );
   }
-  return {
+  return rememberingMatches({
     firstMatch(text) {
       const matcher = compiled.matcher(text);
       return matcher.find() ? matcher.group() : null;
@@ -97,6 +97,31 @@ function compileUncached(pattern: string, flags: string): SafePattern {
     test(text) {
       return compiled.test(text);
     },
+  });
+}
+
+/** Answers remembered per pattern, for this many texts at most (then forgotten all at once). */
+const REMEMBERED_TEXTS = 512;
+
+/**
+ * RE2JS is linear but slow in JavaScript (most of a simulated run's CPU went to matching), and a
+ * run judges the same texts again and again: scripted turns, and a subject that repeats itself.
+ * So each pattern remembers its answers for recent texts; a distinct text costs what it did.
+ */
+function rememberingMatches(pattern: SafePattern): SafePattern {
+  const firstMatches = new Map<string, string | null>();
+  const tests = new Map<string, boolean>();
+  const remembered = <T>(answers: Map<string, T>, text: string, answer: () => T): T => {
+    const known = answers.get(text);
+    if (known !== undefined || answers.has(text)) return known as T;
+    if (answers.size >= REMEMBERED_TEXTS) answers.clear();
+    const fresh = answer();
+    answers.set(text, fresh);
+    return fresh;
+  };
+  return {
+    firstMatch: (text) => remembered(firstMatches, text, () => pattern.firstMatch(text)),
+    test: (text) => remembered(tests, text, () => pattern.test(text)),
   };
 }
 
