@@ -15,23 +15,26 @@ export function explainEmptyResult(
 ): string | null {
   const count = (narrower: TrialFilter) =>
     findTrials(database, verdictSet, narrower, { limit: 0 }).total;
-  if (count({}) === 0) return "no trial has finished yet";
-  if (filter.disagreement && !hasTwoJudges(database, verdictSet))
-    return `no turn has two judges in verdict set "${verdictSet}": disagreement needs two or more`;
+  const everything = count({});
+  if (everything === 0) return "no trial has finished yet";
+  if (filter.disagreement && !hasTwoJudges(database, verdictSet)) return oneJudgeOnly(verdictSet);
   if (filter.search !== undefined) {
     if (fullTextQuery(filter.search) === null)
       return "the search has no words to look for (letters or digits)";
     if (count({ search: filter.search }) === 0)
       return `no generated output or reasoning contains “${filter.search}”`;
   }
+  // Each step counts once; the whole filter's count is known to be 0 and is not taken again (a
+  // disagreement or search scan costs seconds on a large run).
+  const steps = filterSteps(filter);
   let narrower: TrialFilter = {};
-  for (const [name, step] of filterSteps(filter)) {
-    const before = count(narrower);
+  let before = everything;
+  for (const [index, [name, step]] of steps.entries()) {
     narrower = { ...narrower, ...step };
-    if (count(narrower) === 0)
-      return before === 0
-        ? null
-        : `the ${name} filter leaves no trial: ${before} trial${before === 1 ? " matches" : "s match"} the filters before it`;
+    const after = index === steps.length - 1 ? 0 : count(narrower);
+    if (after === 0)
+      return `the ${name} filter leaves no trial: ${before} trial${before === 1 ? " matches" : "s match"} the filters before it`;
+    before = after;
   }
   return null;
 }
@@ -56,8 +59,12 @@ function filterSteps(filter: TrialFilter): Array<[string, TrialFilter]> {
   return steps;
 }
 
+export function oneJudgeOnly(verdictSet: string): string {
+  return `no turn has two judges in verdict set "${verdictSet}": disagreement needs two or more`;
+}
+
 /** Some turn of the verdict set has verdicts from two judges or more. */
-function hasTwoJudges(database: Database.Database, verdictSet: string): boolean {
+export function hasTwoJudges(database: Database.Database, verdictSet: string): boolean {
   return (
     database
       .prepare(

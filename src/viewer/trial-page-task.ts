@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { explainEmptyResult } from "../store/explain-empty-result.ts";
+import { explainEmptyResult, hasTwoJudges, oneJudgeOnly } from "../store/explain-empty-result.ts";
 import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import { attachSearchIndex } from "../store/search-index.ts";
 import type { TrialSort } from "../store/trial-sort.ts";
@@ -21,6 +21,9 @@ export type FoundTrials = ReturnType<typeof findTrials> & {
 /** Finds the page and, when it is empty, why: both over the worker's read-only connection. */
 export function trialPageTask(database: Database.Database, task: TrialPageTask): FoundTrials {
   if (task.searchIndexFile) attachSearchIndex(database, task.searchIndexFile);
+  // With one judge per turn no turn can disagree: say so without comparing every turn's verdicts.
+  if (task.filter.disagreement && !hasTwoJudges(database, task.verdictSet))
+    return { total: 0, trials: [], emptyBecause: oneJudgeOnly(task.verdictSet) };
   const found = findTrials(database, task.verdictSet, task.filter, task.page);
   if (found.total > 0) return found;
   return { ...found, emptyBecause: explainEmptyResult(database, task.verdictSet, task.filter) };
