@@ -41,22 +41,52 @@ export function trialExcerpts(
   options: { followup?: number; search?: string },
 ): Map<string, TrialExcerpt> {
   const terms = options.search ? searchTerms(options.search).map(collapse) : [];
-  const read = (column: string) =>
-    terms.length > 0 ? column : `substr(${column}, 1, ${READ_LENGTH})`;
-  const turns = database.prepare(
-    `SELECT u.turn_index AS turnIndex, u.followup AS followup, u.judged AS judged,
-       ${read("x.body")} AS output, ${read("r.body")} AS reasoning,
-       u.reasoning_status AS reasoningStatus
-     FROM turns u JOIN texts x ON x.text_id = u.output_id LEFT JOIN texts r ON r.text_id = u.reasoning_id
-     WHERE u.trial_id = ? ORDER BY u.turn_index`,
-  );
+  const rows = turnsStatement(database, terms.length > 0).all(JSON.stringify(trialIds)) as Array<
+    GeneratedTurn & { trialId: string }
+  >;
+  const byTrial = new Map<string, GeneratedTurn[]>();
+  for (const row of rows) {
+    const turns = byTrial.get(row.trialId);
+    if (turns) turns.push(row);
+    else byTrial.set(row.trialId, [row]);
+  }
   const excerpts = new Map<string, TrialExcerpt>();
   for (const trialId of trialIds) {
-    const generated = turns.all(trialId) as GeneratedTurn[];
+    const generated = byTrial.get(trialId) ?? [];
     const excerpt = searchedExcerpt(generated, terms) ?? judgedExcerpt(generated, options.followup);
     if (excerpt) excerpts.set(trialId, excerpt);
   }
   return excerpts;
+}
+
+const statements = new WeakMap<Database.Database, Map<boolean, Database.Statement>>();
+
+/**
+ * Prepared once per connection; one query for a whole page of trials. A search reads every
+ * generated turn whole (the hit may be anywhere); otherwise only judged turns, and only the start
+ * of their texts.
+ */
+function turnsStatement(database: Database.Database, searching: boolean): Database.Statement {
+  let prepared = statements.get(database);
+  if (!prepared) {
+    prepared = new Map();
+    statements.set(database, prepared);
+  }
+  let statement = prepared.get(searching);
+  if (!statement) {
+    const read = (column: string) => (searching ? column : `substr(${column}, 1, ${READ_LENGTH})`);
+    statement = database.prepare(
+      `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, u.followup AS followup,
+         u.judged AS judged,
+         ${read("x.body")} AS output, ${read("r.body")} AS reasoning,
+         u.reasoning_status AS reasoningStatus
+       FROM turns u JOIN texts x ON x.text_id = u.output_id LEFT JOIN texts r ON r.text_id = u.reasoning_id
+       WHERE u.trial_id IN (SELECT value FROM json_each(?)) ${searching ? "" : "AND u.judged = 1"}
+       ORDER BY u.trial_id, u.turn_index`,
+    );
+    prepared.set(searching, statement);
+  }
+  return statement;
 }
 
 function judgedExcerpt(turns: GeneratedTurn[], followup?: number): TrialExcerpt | undefined {
