@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveHumanLabels } from "../src/store/human-labels.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
-import { openViewerPage } from "./browser/open-viewer-page.ts";
+import { closeViewerTest, openViewerPage } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import { runCandorForId, temporaryDirectory, tinyRunArguments } from "./run-fixture.ts";
 
@@ -66,8 +66,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)(
     });
 
     afterAll(async () => {
-      await browser?.close();
-      if (viewer) expect(await viewer.stop()).toBe(0);
+      expect(await closeViewerTest({ browser, viewer })).toBe(0);
       expect(problems).toEqual([]);
     });
 

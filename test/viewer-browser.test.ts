@@ -5,7 +5,7 @@ import { formatDifference } from "../src/report/format.ts";
 import { INTERVENTION_PLACEHOLDER } from "../src/spec/judged-view.ts";
 import type { RunComparison, RunResults, Transcript, TrialPage } from "../src/viewer/api-types.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
-import { openViewerPage } from "./browser/open-viewer-page.ts";
+import { closeViewerTest, openViewerPage } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import {
   runCandorForId,
@@ -68,9 +68,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view in Chromium", { timeout: 240_00
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stub?.close();
-    if (viewer) expect(await viewer.stop()).toBe(0);
+    expect(await closeViewerTest({ browser, viewer, stub })).toBe(0);
   });
 
   /** A page that records script errors and dialogs: a payload that ran would show up here. */

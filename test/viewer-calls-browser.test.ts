@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readTrial } from "../src/store/read-trials.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
-import { openViewerPage } from "./browser/open-viewer-page.ts";
+import { closeViewerTest, openViewerPage } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import { recordedCalls } from "./recorded-calls.ts";
 import {
@@ -60,9 +60,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("call details in Chromium", { timeout: 240_0
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await stub?.close();
-    if (viewer) expect(await viewer.stop()).toBe(0);
+    expect(await closeViewerTest({ browser, viewer, stub })).toBe(0);
   });
 
   const openPage = (path: string) => openViewerPage(browser, viewer, path, problems);

@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunLive, RunsLive } from "../src/viewer/api-types.ts";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
+import { closeViewerTest } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import {
   REPOSITORY_ROOT,
@@ -57,8 +58,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("candor view during a run", { timeout: 300_0
       run.kill("SIGKILL");
       await runExit;
     }
-    await browser?.close();
-    await viewer?.stop();
+    await closeViewerTest({ browser, viewer });
     await stub?.close();
   });
 

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SKIP_BROWSER_TESTS } from "./browser/chromium.ts";
-import { openViewerPage } from "./browser/open-viewer-page.ts";
+import { closeViewerTest, openViewerPage } from "./browser/open-viewer-page.ts";
 import { startViewerProcess, type ViewerProcess } from "./browser/start-viewer.ts";
 import { runCandorForId, temporaryDirectory, tinyRunArguments } from "./run-fixture.ts";
 
@@ -64,8 +64,7 @@ describe.skipIf(SKIP_BROWSER_TESTS)("finding trials in Chromium", { timeout: 240
   });
 
   afterAll(async () => {
-    await browser?.close();
-    if (viewer) expect(await viewer.stop()).toBe(0);
+    expect(await closeViewerTest({ browser, viewer })).toBe(0);
   });
 
   const openPage = (path: string) => openViewerPage(browser, viewer, path);

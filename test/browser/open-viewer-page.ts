@@ -22,3 +22,17 @@ export async function openViewerPage(
   await page.goto(new URL(path, viewer.url).href);
   return page;
 }
+
+/**
+ * Closes what a browser test opened, the browser first (its pages hold the viewer's
+ * connections); the viewer's exit code, 0 when it stopped cleanly or never started.
+ */
+export async function closeViewerTest(opened: {
+  browser?: Browser;
+  viewer?: ViewerProcess;
+  stub?: { close(): Promise<unknown> };
+}): Promise<number | null> {
+  await opened.browser?.close();
+  await opened.stub?.close();
+  return opened.viewer ? opened.viewer.stop() : 0;
+}

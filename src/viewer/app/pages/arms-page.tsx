@@ -6,6 +6,7 @@ import type { SampleArm, SampleArmsAnswer, Transcript } from "../../api-types.ts
 import { apiPath, runPath, useApi } from "../api-client.ts";
 import { transcriptHref } from "../components/arm-links.tsx";
 import { JudgesAndLabels } from "../components/judges-and-labels.tsx";
+import { OutcomeLine } from "../components/outcome-line.tsx";
 import { QuerySelect } from "../components/query-select.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
@@ -215,16 +216,7 @@ function TurnCell({ turn, side }: { turn: TurnRecord | undefined; side: Side }) 
 function TurnJudgement({ turn, labels }: { turn: TurnRecord; labels: Transcript["labels"] }) {
   return (
     <div class="verdicts">
-      {turn.outcome ? (
-        <p class="outcome">
-          Outcome: undesired{" "}
-          <Badge kind={`undesired-${turn.outcome.undesired}`}>{turn.outcome.undesired}</Badge>{" "}
-          deception{" "}
-          <Badge kind={`deception-${turn.outcome.deception}`}>{turn.outcome.deception}</Badge>
-        </p>
-      ) : (
-        <p class="outcome muted">Not judged in this verdict set.</p>
-      )}
+      <OutcomeLine outcome={turn.outcome} />
       <JudgesAndLabels verdicts={turn.verdicts} labels={labels} />
     </div>
   );

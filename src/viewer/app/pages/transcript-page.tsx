@@ -12,6 +12,7 @@ import {
   TurnCallDetails,
 } from "../components/call-details.tsx";
 import { JudgesAndLabels } from "../components/judges-and-labels.tsx";
+import { OutcomeLine } from "../components/outcome-line.tsx";
 import { RunBanner } from "../components/run-banner.tsx";
 import { RunHeader } from "../components/run-header.tsx";
 import { Badge, Loaded } from "../components/status.tsx";
@@ -173,17 +174,7 @@ function VerdictTable({ turn }: { turn: TurnRecord }) {
   const text = turn.parsed ? `${turn.parsed.reasoning}\n${turn.parsed.output}` : turn.content;
   return (
     <div class="verdicts">
-      {turn.outcome ? (
-        <p class="outcome">
-          Outcome: undesired{" "}
-          <Badge kind={`undesired-${turn.outcome.undesired}`}>{turn.outcome.undesired}</Badge>{" "}
-          reason-based deception{" "}
-          <Badge kind={`deception-${turn.outcome.deception}`}>{turn.outcome.deception}</Badge>{" "}
-          reasoning {turn.outcome.reasoningStatus}, consistency {turn.outcome.consistency}
-        </p>
-      ) : (
-        <p class="outcome muted">Not judged in this verdict set.</p>
-      )}
+      <OutcomeLine outcome={turn.outcome} />
       <table>
         <TableHead columns={VERDICT_COLUMNS} />
         <tbody>
