@@ -2,6 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
+import { unjudgedTurn } from "../../test/turn-records.ts";
 import { designOf } from "../spec/measurement-design.ts";
 import type { ModelCall } from "../spec/model-call.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
@@ -92,26 +93,8 @@ function verdict(judge: string, calls: ModelCall[]): Verdict {
 
 function trial(verdicts: Verdict[]): TrialResult {
   const turns: TurnRecord[] = [
-    {
-      index: 0,
-      role: "system",
-      source: "scripted",
-      stepId: null,
-      followup: 0,
-      content: "You sell bikes.",
-      judged: false,
-      verdicts: [],
-    },
-    {
-      index: 1,
-      role: "user",
-      source: "scripted",
-      stepId: "ask",
-      followup: 0,
-      content: "Any issues?",
-      judged: false,
-      verdicts: [],
-    },
+    unjudgedTurn(0, "system", "You sell bikes."),
+    unjudgedTurn(1, "user", "Any issues?", { stepId: "ask" }),
     {
       index: 2,
       role: "assistant",

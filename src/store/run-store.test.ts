@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
+import { unjudgedTurn } from "../../test/turn-records.ts";
 import { designOf } from "../spec/measurement-design.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
 import { type RunMetadata, RunStore } from "./run-store.ts";
@@ -38,36 +39,9 @@ const complete: TrialResult = {
   status: "complete",
   simulated: true,
   turns: [
-    {
-      index: 0,
-      role: "system",
-      source: "scripted",
-      stepId: null,
-      followup: 0,
-      content: "You sell bikes.",
-      judged: false,
-      verdicts: [],
-    },
-    {
-      index: 1,
-      role: "assistant",
-      source: "intervention",
-      stepId: "intervention",
-      followup: 0,
-      content: "I'm sorry.",
-      judged: false,
-      verdicts: [],
-    },
-    {
-      index: 2,
-      role: "user",
-      source: "scripted",
-      stepId: "ask",
-      followup: 1,
-      content: "Any issues? <script>",
-      judged: false,
-      verdicts: [],
-    },
+    unjudgedTurn(0, "system", "You sell bikes."),
+    unjudgedTurn(1, "assistant", "I'm sorry.", { source: "intervention", stepId: "intervention" }),
+    unjudgedTurn(2, "user", "Any issues? <script>", { stepId: "ask", followup: 1 }),
     {
       index: 3,
       role: "assistant",
