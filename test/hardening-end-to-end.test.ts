@@ -128,7 +128,7 @@ describe("writing files", () => {
     const store = RunStore.open(directory);
     try {
       const experiment = loadRunExperiment(store);
-      store.saveTrial = () => {
+      store.saveTrials = () => {
         throw new Error("database or disk is full");
       };
       const { stoppedBecause } = await executeTrials(

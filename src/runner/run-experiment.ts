@@ -14,6 +14,7 @@ import { expandTrials } from "./expand-trials.ts";
 import { startProgressSnapshots } from "./progress-snapshots.ts";
 import { candorVersion, gitRevision } from "./provenance.ts";
 import { runTrial } from "./run-trial.ts";
+import { TrialWriteBehind } from "./trial-write-behind.ts";
 
 export interface RunOptions {
   runsDir: string;
@@ -168,6 +169,7 @@ export async function executeTrials(
     unpricedModels: [...budget.unpricedModels],
     endpoints: participants.calls(),
   }));
+  const writer = new TrialWriteBehind((results) => store.saveTrials(results));
   const worker = async () => {
     while (next < trials.length) {
       stoppedBecause ??= stopReason();
@@ -191,35 +193,40 @@ export async function executeTrials(
             : stopWith("fatal-error", error instanceof Error ? error.message : String(error));
         return;
       }
-      try {
-        store.saveTrial(result);
-      } catch (error) {
-        // A full disk or a lost mount: this trial stays pending; a resume runs it again.
-        const reason = error instanceof Error ? error.message : String(error);
-        stoppedBecause ??= stopWith(
-          "write-failure",
-          `writing to the run directory ${store.directory} failed (${reason})`,
-        );
-        return;
-      }
-      // Offline subjects never wait on I/O; yielding lets timers (progress) and signals (Ctrl-C) run.
+      // Written behind: the worker starts its next trial while this one waits for its batch.
+      writer.write(result).then(
+        () => trialWritten(result),
+        (error: unknown) => {
+          // A full disk or a lost mount: the batch's trials stay pending; a resume runs them again.
+          const reason = error instanceof Error ? error.message : String(error);
+          stoppedBecause ??= stopWith(
+            "write-failure",
+            `writing to the run directory ${store.directory} failed (${reason})`,
+          );
+        },
+      );
+      // Offline subjects never wait on I/O; yielding lets timers (progress), signals (Ctrl-C) and
+      // the write behind run.
       await yieldToEventLoop();
-      done += 1;
-      if (result.status === "error") errored += 1;
-      options.onTrialDone?.(result, {
-        done,
-        total: trials.length,
-        costUsd: budget.spentUsd,
-        tokens: budget.tokens,
-        unpricedModels: budget.unpricedModels,
-        concurrency: participants.concurrency(),
-      });
     }
+  };
+  const trialWritten = (result: TrialResult) => {
+    done += 1;
+    if (result.status === "error") errored += 1;
+    options.onTrialDone?.(result, {
+      done,
+      total: trials.length,
+      costUsd: budget.spentUsd,
+      tokens: budget.tokens,
+      unpricedModels: budget.unpricedModels,
+      concurrency: participants.concurrency(),
+    });
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    await writer.settled();
     snapshots.stop();
   }
   // Said once every call has settled, so the figure is the run's final spend.

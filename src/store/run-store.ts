@@ -9,7 +9,7 @@ import { acquireRunLock } from "./run-lock.ts";
 import type { RunStop } from "./run-stop.ts";
 import { STORE_SCHEMA, STORE_SCHEMA_VERSION } from "./schema.ts";
 import { type TrialRow, trialIdentityFromRow } from "./trial-row.ts";
-import { writeTrialResult } from "./write-trial-result.ts";
+import { writeTrialResults } from "./write-trial-result.ts";
 
 export const DATABASE_FILE = "run.sqlite";
 /** The verdict set written while a run runs; re-judging adds others beside it. */
@@ -142,7 +142,12 @@ export class RunStore {
 
   /** Writes a trial and all its turns in one transaction: a trial is stored whole or not at all. */
   saveTrial(result: TrialResult): void {
-    writeTrialResult(this.database, result, RUN_VERDICT_SET);
+    this.saveTrials([result]);
+  }
+
+  /** Several trials in one transaction (one commit), each whole; all of them or none. */
+  saveTrials(results: readonly TrialResult[]): void {
+    writeTrialResults(this.database, results, RUN_VERDICT_SET);
   }
 
   statusCounts(): Record<"pending" | "complete" | "error", number> {

@@ -35,10 +35,14 @@ function prepare(database: Database.Database) {
   };
 }
 
-/** Replaces whatever a trial had with this result, in one transaction (safe to repeat). */
-export function writeTrialResult(
+/**
+ * Replaces whatever each trial had with its result. Several trials go in one transaction: a run writes the trials that finished in the same turn of
+ * the event loop together, since a commit costs about as much as writing a trial (see
+ * src/runner/trial-write-behind.ts). Each trial is stored whole or, with the batch, not at all.
+ */
+export function writeTrialResults(
   database: Database.Database,
-  result: TrialResult,
+  results: readonly TrialResult[],
   verdictSet: string,
 ): void {
   let prepared = statements.get(database);
@@ -47,24 +51,33 @@ export function writeTrialResult(
     statements.set(database, prepared);
   }
   const sql = prepared;
+  const calls = new CallWriter(database, (body) => textId(sql, body));
   database.transaction(() => {
-    const changed = sql.trial.run(
-      result.status,
-      result.error ?? null,
-      result.simulated ? 1 : 0,
-      result.prefixHash ?? null,
-      new Date().toISOString(),
-      result.trialId,
-    );
-    if (changed.changes !== 1) throw new Error(`trial ${result.trialId} is not in this run's plan`);
-    sql.clearOutcomes.run(result.trialId);
-    sql.clearVerdicts.run(result.trialId);
-    const calls = new CallWriter(database, (body) => textId(sql, body));
-    calls.clearTrial(result.trialId);
-    sql.clearTurns.run(result.trialId);
-    for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
-    calls.writeTrial(result.trialId, result.turns, verdictSet);
+    for (const result of results) replaceTrial(sql, calls, result, verdictSet);
   })();
+}
+
+function replaceTrial(
+  sql: ReturnType<typeof prepare>,
+  calls: CallWriter,
+  result: TrialResult,
+  verdictSet: string,
+): void {
+  const changed = sql.trial.run(
+    result.status,
+    result.error ?? null,
+    result.simulated ? 1 : 0,
+    result.prefixHash ?? null,
+    new Date().toISOString(),
+    result.trialId,
+  );
+  if (changed.changes !== 1) throw new Error(`trial ${result.trialId} is not in this run's plan`);
+  sql.clearOutcomes.run(result.trialId);
+  sql.clearVerdicts.run(result.trialId);
+  calls.clearTrial(result.trialId);
+  sql.clearTurns.run(result.trialId);
+  for (const turn of result.turns) writeTurn(sql, result.trialId, turn, verdictSet);
+  calls.writeTrial(result.trialId, result.turns, verdictSet);
 }
 
 function writeTurn(
@@ -119,16 +132,16 @@ function writeTurn(
   }
 }
 
-const RECENT_TEXT_LIMIT = 4096;
+const RECENT_TEXT_LIMIT = 1024;
 
+/** A text's id, interned by its SHA-256; recent texts are looked up by themselves, unhashed. */
 function textId(sql: ReturnType<typeof prepare>, body: string): number {
-  const hash = createHash("sha256").update(body).digest();
-  const key = hash.toString("base64");
   const recentTextIds = sql.recentTextIds;
-  const known = recentTextIds.get(key);
+  const known = recentTextIds.get(body);
   if (known !== undefined) return known;
+  const hash = createHash("sha256").update(body).digest();
   const { text_id: id } = sql.internText.get(hash, body) as { text_id: number };
   if (recentTextIds.size >= RECENT_TEXT_LIMIT) recentTextIds.clear();
-  recentTextIds.set(key, id);
+  recentTextIds.set(body, id);
   return id;
 }
