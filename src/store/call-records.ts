@@ -185,18 +185,17 @@ const RECENT_TEXT_LIMIT = 1024;
 const recentTextIds = new WeakMap<object, Map<string, number>>();
 
 function internedTextId(sql: ReturnType<typeof prepareWriter>, body: string): number {
-  const hash = createHash("sha256").update(body).digest();
-  const key = hash.toString("base64");
   let recent = recentTextIds.get(sql);
   if (!recent) {
     recent = new Map();
     recentTextIds.set(sql, recent);
   }
-  const known = recent.get(key);
+  const known = recent.get(body);
   if (known !== undefined) return known;
+  const hash = createHash("sha256").update(body).digest();
   const { text_id: id } = sql.internText.get(hash, body) as { text_id: number };
   if (recent.size >= RECENT_TEXT_LIMIT) recent.clear();
-  recent.set(key, id);
+  recent.set(body, id);
   return id;
 }
 

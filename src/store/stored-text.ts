@@ -43,17 +43,20 @@ export class TextEncoding {
    * equal to `messages` (the call's own, as a body sends them) as `{"$messages": 1}`.
    */
   json(value: unknown, messages: readonly ChatMessage[] = []): unknown {
-    const sent = JSON.stringify(messages.map(({ role, content }) => ({ role, content })));
-    return this.#json(value, messages.length > 0 ? sent : undefined);
+    return this.#json(value, messages.length > 0 ? messages : undefined);
   }
 
-  #json(value: unknown, messages: string | undefined): unknown {
+  // Linear in the value's size: only parts without a long string inside are ever stringified.
+  #json(value: unknown, messages: readonly ChatMessage[] | undefined): unknown {
     if (typeof value === "string")
       return value.length >= LONG_STRING ? { $text: this.text(value) } : value;
     if (typeof value !== "object" || value === null) return value;
-    const whole = JSON.stringify(value);
-    if (Array.isArray(value) && whole === messages) return { $messages: 1 };
-    if (whole.length >= LONG_JSON && !hasLongString(value)) return { $json: this.textId(whole) };
+    if (messages && Array.isArray(value) && isSameMessages(value, messages))
+      return { $messages: 1 };
+    if (!hasLongString(value)) {
+      const whole = JSON.stringify(value);
+      if (whole.length >= LONG_JSON) return { $json: this.textId(whole) };
+    }
     if (Array.isArray(value)) return value.map((item) => this.#json(item, messages));
     const encoded: Record<string, unknown> = {};
     // Keys of the original starting with `$` get one more, so they never read as a reference.
@@ -78,6 +81,26 @@ export class TextEncoding {
 function splitKeeping(text: string, separator: string): string[] {
   const parts = text.split(separator);
   return parts.flatMap((part, index) => (index === 0 ? [part] : [separator, part]));
+}
+
+/** Whether `value` is the call's messages exactly as a body sends them: `{role, content}` each. */
+function isSameMessages(value: readonly unknown[], messages: readonly ChatMessage[]): boolean {
+  return (
+    value.length === messages.length &&
+    value.every((item, index) => {
+      if (typeof item !== "object" || item === null) return false;
+      const keys = Object.keys(item);
+      const message = messages[index] as ChatMessage;
+      const { role, content } = item as Record<string, unknown>;
+      return (
+        keys.length === 2 &&
+        keys[0] === "role" &&
+        keys[1] === "content" &&
+        role === message.role &&
+        content === message.content
+      );
+    })
+  );
 }
 
 function hasLongString(value: unknown): boolean {

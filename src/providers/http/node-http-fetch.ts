@@ -39,8 +39,11 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined
       method: init.method ?? "GET",
       headers,
       agent: secure ? agents.https : agents.http,
-      signal: init.signal ?? undefined,
     });
+    // One listener instead of node's `signal` option (which also watches the stream's end): the
+    // SDKs give every call its own signal, so nothing outlives the call.
+    const signal = init.signal;
+    signal?.addEventListener("abort", () => request.destroy(signal.reason), { once: true });
     request.once("response", resolve);
     request.once("error", (error) => reject(fetchFailure(error, init.signal)));
     request.end(body);
@@ -49,7 +52,11 @@ function send(url: URL, init: RequestInit, body: string | Uint8Array | undefined
 
 function headerRecord(headers: ConstructorParameters<typeof Headers>[0]): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const [name, value] of new Headers(headers)) record[name] = value;
+  // The SDKs hand over a Headers already: read it rather than copy it into another.
+  const readable = headers instanceof Headers ? headers : new Headers(headers);
+  readable.forEach((value, name) => {
+    record[name] = value;
+  });
   return record;
 }
 
