@@ -145,15 +145,18 @@ export async function executeTrials(
   const { budget } = participants;
   budget.setLimit(options.maxCostUsd);
   let next = 0;
+  // Written trials, for progress; ended ones (written or waiting for their batch), for the stop rule.
   let done = 0;
   let errored = 0;
+  let ended = 0;
+  let endedInError = 0;
   let stoppedBecause: string | undefined;
   let stopKind: RunStopKind = "fatal-error";
   const stopReason = () => {
     if (options.signal?.aborted) return stopWith("user", "interrupted");
     if (budget.refusal) return stopWith("budget", BUDGET_STOP);
     if (options.failOnError)
-      return stopWith("error-threshold", errorThresholdPassed(options.failOnError, errored, done));
+      return stopWith("error-threshold", errorThresholdPassed(options.failOnError, endedInError, ended));
     return undefined;
   };
   const stopWith = (kind: RunStopKind, reason: string | undefined) => {
@@ -193,6 +196,8 @@ export async function executeTrials(
             : stopWith("fatal-error", error instanceof Error ? error.message : String(error));
         return;
       }
+      ended += 1;
+      if (result.status === "error") endedInError += 1;
       // Written behind: the worker starts its next trial while this one waits for its batch.
       writer.write(result).then(
         () => trialWritten(result),
