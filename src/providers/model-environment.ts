@@ -41,6 +41,9 @@ export interface ModelEnvironment {
   batchLedger?: BatchLedger;
 }
 
+/** Trials a run keeps going at once; each makes one model call at a time. */
+export const TRIALS_IN_FLIGHT = 16;
+
 export function endpointLimit(
   environment: ModelEnvironment,
   endpoint: string,
@@ -49,7 +52,10 @@ export function endpointLimit(
   let limit = environment.endpointLimits.get(endpoint);
   if (!limit) {
     const max = settings?.max_concurrency ?? 64;
-    limit = new AdaptiveConcurrency({ initial: Math.min(4, max), max });
+    // Starts at what binds (the run's trials in flight, or --max-concurrency): a slow start from 4
+    // cost a latency-bound run a whole call's latency; a 429 halves it from there.
+    const binding = environment.globalLimit?.current ?? TRIALS_IN_FLIGHT;
+    limit = new AdaptiveConcurrency({ initial: Math.min(max, binding), max });
     environment.endpointLimits.set(endpoint, limit);
   }
   return limit;

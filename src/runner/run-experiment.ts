@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { TRIALS_IN_FLIGHT } from "../providers/model-environment.ts";
 import { BudgetExceededError, type SpendBudget } from "../providers/spend-budget.ts";
 import type { LanguageModel } from "../spec/language-model.ts";
 import type { LoadedExperiment } from "../spec/load-experiment.ts";
@@ -156,7 +157,10 @@ export async function executeTrials(
     if (options.signal?.aborted) return stopWith("user", "interrupted");
     if (budget.refusal) return stopWith("budget", BUDGET_STOP);
     if (options.failOnError)
-      return stopWith("error-threshold", errorThresholdPassed(options.failOnError, endedInError, ended));
+      return stopWith(
+        "error-threshold",
+        errorThresholdPassed(options.failOnError, endedInError, ended),
+      );
     return undefined;
   };
   const stopWith = (kind: RunStopKind, reason: string | undefined) => {
@@ -227,7 +231,7 @@ export async function executeTrials(
       concurrency: participants.concurrency(),
     });
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 16, trials.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? TRIALS_IN_FLIGHT, trials.length));
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {

@@ -1,6 +1,7 @@
 /**
- * A concurrency limit that finds what a provider tolerates: it starts low, doubles while calls
- * succeed (slow start), halves on a rate-limit reply, then grows by one per window of successes.
+ * A concurrency limit that finds what a provider tolerates: below its maximum it doubles while
+ * calls succeed (slow start), halves on a rate-limit reply, then grows by one per window of
+ * successes. Endpoints start it at the limit that binds (model-environment.ts).
  */
 export class AdaptiveConcurrency {
   private limit: number;

@@ -129,6 +129,31 @@ describe("RateGovernor", () => {
     expect(admittedAt).toEqual([0, 250]);
   });
 
+  it("takes nothing for calls in flight when the first limit it learns comes with a 429", async () => {
+    const clock = new VirtualClock();
+    const governor = new RateGovernor({}, clock);
+    // Sixteen calls sent at once into a 4-a-second limit: the server turns the first refusal away.
+    await clock.settle(Promise.all(Array.from({ length: 16 }, () => governor.admit(1))));
+    governor.settle(1, 0);
+    governor.observe(
+      {
+        "x-ratelimit-limit-requests": "240",
+        "x-ratelimit-remaining-requests": "0",
+        "x-ratelimit-reset-requests": "1s",
+        "retry-after-ms": "250",
+      },
+      true,
+    );
+    const admittedAt: number[] = [];
+    const callers = Array.from({ length: 2 }, () =>
+      governor.admit(1).then(() => admittedAt.push(clock.now())),
+    );
+    await clock.settle(Promise.all(callers));
+    // The refused calls used nothing: the bucket refills from empty after the 250 ms cool-down, a
+    // call each quarter second, instead of first paying 15 quarter seconds for those in flight.
+    expect(admittedAt).toEqual([500, 750]);
+  });
+
   it("learns Anthropic's request and token limits (RFC 3339 resets)", async () => {
     const clock = new VirtualClock();
     clock.time = Date.parse("2026-01-01T00:00:00Z");

@@ -109,8 +109,14 @@ export class RateGovernor {
   ): void {
     const now = this.clock.now();
     const observation = readRateLimitHeaders(headers, now);
-    this.#requests = this.#learn(this.#requests, observation.requests, "requests", now);
-    this.#tokens = this.#learn(this.#tokens, observation.tokens, "tokens", now);
+    this.#requests = this.#learn(
+      this.#requests,
+      observation.requests,
+      "requests",
+      rateLimited,
+      now,
+    );
+    this.#tokens = this.#learn(this.#tokens, observation.tokens, "tokens", rateLimited, now);
     if (rateLimited) this.#coolDown(observation, retryAfterMs, now);
   }
 
@@ -130,6 +136,7 @@ export class RateGovernor {
     bucket: TokenBucket | undefined,
     stated: StatedLimit | undefined,
     dimension: "requests" | "tokens",
+    rateLimited: boolean,
     now: number,
   ): TokenBucket | undefined {
     if (!stated) return bucket;
@@ -142,7 +149,7 @@ export class RateGovernor {
       const ratePerMs = stated.limit / MINUTE_MS;
       const capacity = impliedCapacity(stated, ratePerMs);
       if (learned) learned.resize(capacity, ratePerMs, now);
-      else learned = this.#firstBucket(stated, capacity, ratePerMs, dimension, now);
+      else learned = this.#firstBucket(stated, capacity, ratePerMs, dimension, rateLimited, now);
     }
     if (stated.remaining !== undefined) learned?.atMost(stated.remaining, now);
     return learned;
@@ -150,18 +157,23 @@ export class RateGovernor {
 
   /**
    * A bucket learned from the first reply that states a limit. Calls sent before any limit was
-   * known and still unanswered were not taken from a bucket, and the reply's `remaining` may not
-   * count them yet (they can reach the server after it), so they are taken from it now.
+   * known and still unanswered were not taken from a bucket, and an answer's `remaining` may not
+   * count them yet (they can reach the server after it), so they are taken from it now. Not when
+   * the reply is a 429: the server is full, so each of those calls either reached it first (and
+   * is in what remains) or will be turned away too, using nothing. Taking them anyway held every
+   * caller for their whole count at the bucket's rate: 16 calls sent at once into a 4-per-second
+   * limit left it idle for 4 s after the first 429.
    */
   #firstBucket(
     stated: StatedLimit,
     capacity: number,
     ratePerMs: number,
     dimension: "requests" | "tokens",
+    rateLimited: boolean,
     now: number,
   ): TokenBucket {
     const bucket = new TokenBucket(capacity, ratePerMs, now, stated.remaining ?? capacity);
-    if (dimension === "requests") bucket.take(this.#inFlight, now);
+    if (dimension === "requests" && !rateLimited) bucket.take(this.#inFlight, now);
     return bucket;
   }
 
