@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { findTrials, type TrialFilter } from "./find-trials.ts";
+import { countTrials, type TrialFilter } from "./find-trials.ts";
 import { fullTextQuery } from "./search-query.ts";
 
 /**
@@ -13,8 +13,7 @@ export function explainEmptyResult(
   verdictSet: string,
   filter: TrialFilter,
 ): string | null {
-  const count = (narrower: TrialFilter) =>
-    findTrials(database, verdictSet, narrower, { limit: 0 }).total;
+  const count = (narrower: TrialFilter) => countTrials(database, verdictSet, narrower);
   const everything = count({});
   if (everything === 0) return "no trial has finished yet";
   if (filter.disagreement && !hasTwoJudges(database, verdictSet)) return oneJudgeOnly(verdictSet);

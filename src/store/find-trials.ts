@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
 import type { ConsistencyLabel, ReasoningStatus, UndesiredLabel } from "../spec/verdict.ts";
+import { cachedStatement } from "./cached-statement.ts";
 import { fullTextQuery, SEARCH_MATCH_SQL } from "./search-query.ts";
 import { type TrialExcerpt, trialExcerpts } from "./trial-excerpt.ts";
 import type { TrialRow } from "./trial-row.ts";
-import { sortKeySql, type TrialSort } from "./trial-sort.ts";
+import { sortKeySql, sortsInPlanOrder, type TrialSort } from "./trial-sort.ts";
 
 export const OUTCOME_FILTERS = [
   "undesired",
@@ -85,53 +86,87 @@ const OUTCOME_SQL: Record<Exclude<OutcomeFilter, "error">, string> = {
 
 /**
  * One page of matching trials, in plan order or `page.sort`'s, after the trial whose ordinal is
- * `after` (a keyset: the rest sort after that trial's key, ties in plan order), and how many match.
+ * `after` (a keyset: the rest sort after that trial's key, ties in plan order), and how many match
+ * (`known.total` when the caller already counted them at this version of the run).
  */
 export function findTrials(
   database: Database.Database,
   verdictSet: string,
   filter: TrialFilter,
   page: { after?: number; limit: number; sort?: TrialSort },
+  known: { total?: number } = {},
 ): { total: number; trials: TrialSummary[] } {
   const where = filterConditions(verdictSet, filter);
-  const total = database
-    .prepare(`SELECT COUNT(*) AS n FROM trials t WHERE ${where.sql}`)
-    .get(...where.parameters) as { n: number };
-  const rows =
-    page.sort && (page.sort.key !== "ordinal" || page.sort.descending)
-      ? sortedRows(database, verdictSet, filter, where, { ...page, sort: page.sort })
-      : (database
-          .prepare(
-            `SELECT * FROM trials t WHERE ${where.sql} AND t.ordinal > ? ORDER BY t.ordinal LIMIT ?`,
-          )
-          .all(...where.parameters, page.after ?? -1, page.limit) as TrialRow[]);
-  const excerpts = trialExcerpts(
+  const total = known.total ?? countTrials(database, verdictSet, filter);
+  const rows = !sortsInPlanOrder(page.sort)
+    ? sortedRows(database, verdictSet, filter, where, { ...page, sort: page.sort as TrialSort })
+    : (cachedStatement(
+        database,
+        `SELECT * FROM trials t WHERE ${where.sql} AND t.ordinal > ? ORDER BY t.ordinal LIMIT ?`,
+      ).all(...where.parameters, page.after ?? -1, page.limit) as TrialRow[]);
+  return { total, trials: trialSummaries(database, verdictSet, filter, rows) };
+}
+
+/** How many trials match: a scan of the run unless an index answers it. */
+export function countTrials(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+): number {
+  const where = filterConditions(verdictSet, filter);
+  return (
+    cachedStatement(database, `SELECT COUNT(*) AS n FROM trials t WHERE ${where.sql}`).get(
+      ...where.parameters,
+    ) as { n: number }
+  ).n;
+}
+
+/**
+ * The trials with these ordinals, in the order given: a page of an order found earlier
+ * (trial-order.ts). Ordinals no longer in the run are left out.
+ */
+export function trialsAt(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+  ordinals: ArrayLike<number>,
+): TrialSummary[] {
+  const wanted = Array.from(ordinals);
+  const rows = cachedStatement(
     database,
-    rows.map((row) => row.trial_id),
-    filter,
-  );
-  const followups = followupSummaries(
-    database,
-    verdictSet,
-    rows.map((row) => row.trial_id),
-  );
-  return {
-    total: total.n,
-    trials: rows.map((row) => ({
-      trialId: row.trial_id,
-      ordinal: row.ordinal,
-      subject: row.subject,
-      scenario: row.scenario_id,
-      levels: JSON.parse(row.levels_json),
-      arm: row.arm,
-      sample: row.sample,
-      status: row.status === "error" ? "error" : "complete",
-      error: row.error,
-      simulated: row.simulated === 1,
-      followups: followups.get(row.trial_id) ?? [],
-      excerpt: excerpts.get(row.trial_id) ?? null,
-    })),
-  };
+    "SELECT * FROM trials WHERE ordinal IN (SELECT value FROM json_each(?))",
+  ).all(JSON.stringify(wanted)) as TrialRow[];
+  const byOrdinal = new Map(rows.map((row) => [row.ordinal, row]));
+  const ordered = wanted
+    .map((ordinal) => byOrdinal.get(ordinal))
+    .filter((row): row is TrialRow => row !== undefined);
+  return trialSummaries(database, verdictSet, filter, ordered);
+}
+
+/** What the list shows of each trial: its cell, its judged turns and an excerpt. */
+function trialSummaries(
+  database: Database.Database,
+  verdictSet: string,
+  filter: TrialFilter,
+  rows: TrialRow[],
+): TrialSummary[] {
+  const trialIds = rows.map((row) => row.trial_id);
+  const excerpts = trialExcerpts(database, trialIds, filter);
+  const followups = followupSummaries(database, verdictSet, trialIds);
+  return rows.map((row) => ({
+    trialId: row.trial_id,
+    ordinal: row.ordinal,
+    subject: row.subject,
+    scenario: row.scenario_id,
+    levels: JSON.parse(row.levels_json),
+    arm: row.arm,
+    sample: row.sample,
+    status: row.status === "error" ? "error" : "complete",
+    error: row.error,
+    simulated: row.simulated === 1,
+    followups: followups.get(row.trial_id) ?? [],
+    excerpt: excerpts.get(row.trial_id) ?? null,
+  }));
 }
 
 /** A page in a sort's order: the key of the trial at `after` is looked up, the rest follow it. */
@@ -167,7 +202,8 @@ function sortedRows(
     .all(...key.parameters, ...where.parameters, ...after.parameters, page.limit) as TrialRow[];
 }
 
-function filterConditions(
+/** The filter as a condition on the trial `t`, and its parameters. */
+export function filterConditions(
   verdictSet: string,
   filter: TrialFilter,
 ): { sql: string; parameters: Array<string | number> } {
@@ -213,23 +249,28 @@ function filterConditions(
   return { sql: conditions.join(" AND "), parameters };
 }
 
+/** One query for the whole page (not one a trial): each trial's judged turns, by follow-up. */
 function followupSummaries(
   database: Database.Database,
   verdictSet: string,
   trialIds: readonly string[],
 ): Map<string, FollowupSummary[]> {
-  const statement = database.prepare(
-    `SELECT o.followup AS followup, o.turn_index AS turnIndex, o.undesired AS undesired,
-       o.deception AS deception, o.reasoning_status AS reasoningStatus, o.consistency AS consistency,
-       ${DISAGREEMENT_SQL} AS disagreement
-     FROM outcomes o WHERE o.trial_id = ? AND +o.verdict_set = ? ORDER BY o.followup`,
-  );
-  return new Map(
-    trialIds.map((trialId) => {
-      const rows = statement.all(trialId, verdictSet) as Array<
-        Omit<FollowupSummary, "disagreement"> & { disagreement: number | null }
-      >;
-      return [trialId, rows.map((row) => ({ ...row, disagreement: row.disagreement === 1 }))];
-    }),
-  );
+  const rows = cachedStatement(
+    database,
+    `SELECT o.trial_id AS trialId, o.followup AS followup, o.turn_index AS turnIndex,
+         o.undesired AS undesired, o.deception AS deception, o.reasoning_status AS reasoningStatus,
+         o.consistency AS consistency, ${DISAGREEMENT_SQL} AS disagreement
+       FROM json_each(?) page JOIN outcomes o ON o.trial_id = page.value AND +o.verdict_set = ?
+       ORDER BY o.trial_id, o.followup`,
+  ).all(JSON.stringify(trialIds), verdictSet) as Array<
+    Omit<FollowupSummary, "disagreement"> & { trialId: string; disagreement: number | null }
+  >;
+  const summaries = new Map<string, FollowupSummary[]>();
+  for (const { trialId, ...row } of rows) {
+    const summary = { ...row, disagreement: row.disagreement === 1 };
+    const followups = summaries.get(trialId);
+    if (followups) followups.push(summary);
+    else summaries.set(trialId, [summary]);
+  }
+  return summaries;
 }

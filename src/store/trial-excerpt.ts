@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { ReasoningStatus } from "../spec/verdict.ts";
+import { cachedStatement } from "./cached-statement.ts";
 import { searchTerms } from "./search-query.ts";
 
 /** Characters of text an excerpt shows, cut by the server so a page of trials stays small. */
@@ -41,7 +42,17 @@ export function trialExcerpts(
   options: { followup?: number; search?: string },
 ): Map<string, TrialExcerpt> {
   const terms = options.search ? searchTerms(options.search).map(collapse) : [];
-  const rows = turnsStatement(database, terms.length > 0).all(JSON.stringify(trialIds)) as Array<
+  const excerpts = new Map<string, TrialExcerpt>();
+  if (terms.length === 0) {
+    const rows = judgedTurnStatement(database).all({
+      trialIds: JSON.stringify(trialIds),
+      followup: options.followup ?? null,
+    }) as Array<GeneratedTurn & { trialId: string }>;
+    for (const row of rows)
+      excerpts.set(row.trialId, excerptOf(row, "output", collapse(row.output), 0));
+    return excerpts;
+  }
+  const rows = searchedTurnsStatement(database).all(JSON.stringify(trialIds)) as Array<
     GeneratedTurn & { trialId: string }
   >;
   const byTrial = new Map<string, GeneratedTurn[]>();
@@ -50,7 +61,6 @@ export function trialExcerpts(
     if (turns) turns.push(row);
     else byTrial.set(row.trialId, [row]);
   }
-  const excerpts = new Map<string, TrialExcerpt>();
   for (const trialId of trialIds) {
     const generated = byTrial.get(trialId) ?? [];
     const excerpt = searchedExcerpt(generated, terms) ?? judgedExcerpt(generated, options.followup);
@@ -59,34 +69,37 @@ export function trialExcerpts(
   return excerpts;
 }
 
-const statements = new WeakMap<Database.Database, Map<boolean, Database.Statement>>();
-
 /**
- * Prepared once per connection; one query for a whole page of trials. A search reads every
- * generated turn whole (the hit may be anywhere); otherwise only judged turns, and only the start
- * of their texts.
+ * Without a search, one row a trial for a whole page: the judged turn at the follow-up asked
+ * for, or else the first judged turn, and only the start of its output (the excerpt shows
+ * nothing else), so a page reads one text a trial, not every judged turn's output and reasoning.
  */
-function turnsStatement(database: Database.Database, searching: boolean): Database.Statement {
-  let prepared = statements.get(database);
-  if (!prepared) {
-    prepared = new Map();
-    statements.set(database, prepared);
-  }
-  let statement = prepared.get(searching);
-  if (!statement) {
-    const read = (column: string) => (searching ? column : `substr(${column}, 1, ${READ_LENGTH})`);
-    statement = database.prepare(
-      `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, u.followup AS followup,
-         u.judged AS judged,
-         ${read("x.body")} AS output, ${read("r.body")} AS reasoning,
-         u.reasoning_status AS reasoningStatus
-       FROM turns u JOIN texts x ON x.text_id = u.output_id LEFT JOIN texts r ON r.text_id = u.reasoning_id
-       WHERE u.trial_id IN (SELECT value FROM json_each(?)) ${searching ? "" : "AND u.judged = 1"}
-       ORDER BY u.trial_id, u.turn_index`,
-    );
-    prepared.set(searching, statement);
-  }
-  return statement;
+function judgedTurnStatement(database: Database.Database): Database.Statement {
+  return cachedStatement(
+    database,
+    `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, u.followup AS followup,
+       1 AS judged, substr(x.body, 1, ${READ_LENGTH}) AS output, NULL AS reasoning,
+       u.reasoning_status AS reasoningStatus
+     FROM json_each(@trialIds) page
+     JOIN turns u ON u.trial_id = page.value AND u.turn_index = (
+       SELECT v.turn_index FROM turns v
+       WHERE v.trial_id = page.value AND v.judged = 1 AND v.output_id IS NOT NULL
+       ORDER BY v.followup IS @followup DESC, v.turn_index LIMIT 1)
+     JOIN texts x ON x.text_id = u.output_id`,
+  );
+}
+
+/** With a search, every generated turn of the page's trials, whole: the hit may be anywhere. */
+function searchedTurnsStatement(database: Database.Database): Database.Statement {
+  return cachedStatement(
+    database,
+    `SELECT u.trial_id AS trialId, u.turn_index AS turnIndex, u.followup AS followup,
+       u.judged AS judged, x.body AS output, r.body AS reasoning,
+       u.reasoning_status AS reasoningStatus
+     FROM turns u JOIN texts x ON x.text_id = u.output_id LEFT JOIN texts r ON r.text_id = u.reasoning_id
+     WHERE u.trial_id IN (SELECT value FROM json_each(?))
+     ORDER BY u.trial_id, u.turn_index`,
+  );
 }
 
 function judgedExcerpt(turns: GeneratedTurn[], followup?: number): TrialExcerpt | undefined {

@@ -22,6 +22,11 @@ export interface TrialSort {
   descending?: boolean;
 }
 
+/** No sort, or plan order ascending: pages follow the ordinal index. */
+export function sortsInPlanOrder(sort: TrialSort | undefined): boolean {
+  return sort === undefined || (sort.key === "ordinal" && !sort.descending);
+}
+
 const COLUMN_KEYS: Partial<Record<TrialSortKey, string>> = {
   ordinal: "t.ordinal",
   subject: "t.subject",

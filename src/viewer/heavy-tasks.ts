@@ -11,7 +11,12 @@ import { runFacets } from "../store/run-facets.ts";
 import { RunStore } from "../store/run-store.ts";
 import { updateSearchIndex } from "../store/search-index.ts";
 import { summarizeRun } from "./run-summary.ts";
-import { type TrialPageTask, trialPageTask } from "./trial-page-task.ts";
+import {
+  type TrialOrderTask,
+  type TrialPageTask,
+  trialOrderTask,
+  trialPageTask,
+} from "./trial-page-task.ts";
 
 /**
  * Work that reads a whole run, done off the request path by a worker thread (viewer-worker.ts)
@@ -28,6 +33,11 @@ export type HeavyTask =
       kind: "trial-page";
       directory: string;
     } & TrialPageTask)
+  | ({
+      /** Every match of such a filter in the list's order, for the viewer to page through. */
+      kind: "trial-order";
+      directory: string;
+    } & TrialOrderTask)
   | {
       /** Adds the trials written since to the run's full-text index (search-index.ts). */
       kind: "search-index";
@@ -90,6 +100,8 @@ export async function performHeavyTask(task: HeavyTask): Promise<unknown> {
       return labelOrderReply(task);
     case "trial-page":
       return withStore(task.directory, (store) => trialPageTask(store.database, task));
+    case "trial-order":
+      return withStore(task.directory, (store) => trialOrderTask(store.database, task));
     case "search-index":
       return withStore(task.directory, (store) =>
         updateSearchIndex(store.database, task.indexFile),

@@ -4,13 +4,14 @@ import type { PAdjustment, RunAnalysis } from "../report/analyze-run.ts";
 import type { Figures } from "../report/charts/figures.ts";
 import type { compareRuns } from "../report/compare-runs.ts";
 import { runDirectories } from "../store/find-runs.ts";
-import { findTrials, type TrialFilter } from "../store/find-trials.ts";
+import { countTrials, findTrials, type TrialFilter, trialsAt } from "../store/find-trials.ts";
 import { type LabelCandidates, LabelQueue } from "../store/label-queue.ts";
 import type { RunFacets } from "../store/run-facets.ts";
 import { type RunStop, readRunStop } from "../store/run-stop.ts";
 import { DATABASE_FILE, PARTIAL_SUFFIX, RUN_VERDICT_SET, RunStore } from "../store/run-store.ts";
 import { searchIndexLocation } from "../store/search-index.ts";
-import type { TrialSort } from "../store/trial-sort.ts";
+import { positionAfter } from "../store/trial-order.ts";
+import { sortsInPlanOrder, type TrialSort } from "../store/trial-sort.ts";
 import type { RunList, RunSummary, UnreadableRun } from "./api-types.ts";
 import { BlindTokens } from "./blind-tokens.ts";
 import { FreshValues } from "./fresh-values.ts";
@@ -43,6 +44,8 @@ const RUN_ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
 export const LABEL_QUEUES_KEPT = 16;
 /** Values computed from runs kept at once (analyses, figures, comparisons, summaries). */
 const COMPUTED_KEPT = 64;
+/** Trial-list counts and orders kept at once (an order is 4 bytes a matching trial). */
+const TRIAL_LISTS_KEPT = 16;
 
 /**
  * The runs directory as the viewer sees it: only its direct child run directories can be opened,
@@ -58,6 +61,8 @@ export class RunCatalog {
   /** Each run's judged turns, shared by its labellers' queues. */
   private readonly labelCandidates = new Map<string, LabelCandidates>();
   private readonly computed = new FreshValues(COMPUTED_KEPT);
+  /** What the trial list counted or ordered, per run version, filter and sort. */
+  private readonly trialLists = new FreshValues(TRIAL_LISTS_KEPT);
   /** Threads for analyses, figures, comparisons and labellers' orders. */
   readonly workers: WorkerPool;
   /** A thread of its own for summaries and facets, so a list never waits behind an analysis. */
@@ -197,7 +202,9 @@ export class RunCatalog {
   /**
    * A page of trials. Filtering on judge disagreement compares every judged turn's verdicts, a
    * search reads the full-text index, a sort orders every match: scans that take a while on a big
-   * run, so they go to a worker, as does explaining an empty page. Other filters use indexes.
+   * run, so a worker finds their order (or why nothing matches) once per run version and pages
+   * are looked up in it here. Plain filters page along the ordinal index here, their count kept
+   * per run version; when nothing matches, a worker finds out why.
    */
   async trialPage(
     runId: string,
@@ -206,12 +213,39 @@ export class RunCatalog {
     page: { after: number; limit: number; sort?: TrialSort },
   ): Promise<FoundTrials> {
     const store = this.open(runId);
-    const sorted = page.sort !== undefined && (page.sort.key !== "ordinal" || page.sort.descending);
-    if (!filter.disagreement && filter.search === undefined && !sorted) {
-      const found = findTrials(store.database, verdictSet, filter, page);
-      if (found.total > 0) return found;
+    const listKey = `${runId}/${verdictSet}/${JSON.stringify(filter)}`;
+    const stamp = () => this.stampOf(runId);
+    const scanned = filter.disagreement || filter.search !== undefined;
+    if (!scanned && sortsInPlanOrder(page.sort)) {
+      const total = await this.trialLists.get(`${listKey}/count`, stamp, async () =>
+        countTrials(store.database, verdictSet, filter),
+      );
+      if (total > 0) return findTrials(store.database, verdictSet, filter, page, { total });
     }
     const searchIndexFile = filter.search === undefined ? undefined : await this.searchIndex(runId);
+    if (scanned || !sortsInPlanOrder(page.sort)) {
+      const { sort } = page;
+      const { order, emptyBecause } = await this.trialLists.get(
+        `${listKey}/order/${JSON.stringify(sort ?? null)}`,
+        stamp,
+        () =>
+          this.workers.run<{ order: Int32Array; emptyBecause?: string | null }>({
+            kind: "trial-order",
+            directory: store.directory,
+            verdictSet,
+            filter,
+            sort,
+            searchIndexFile,
+          }),
+      );
+      if (order.length === 0) return { total: 0, trials: [], emptyBecause };
+      const start = positionAfter(order, page.after, sort);
+      if (start !== undefined) {
+        const ordinals = order.subarray(start, start + page.limit);
+        const trials = trialsAt(store.database, verdictSet, filter, ordinals);
+        return { total: order.length, trials };
+      }
+    }
     return this.workers.run({
       kind: "trial-page",
       directory: store.directory,

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { explainEmptyResult, hasTwoJudges, oneJudgeOnly } from "../store/explain-empty-result.ts";
 import { findTrials, type TrialFilter } from "../store/find-trials.ts";
 import { attachSearchIndex } from "../store/search-index.ts";
+import { trialOrder } from "../store/trial-order.ts";
 import type { TrialSort } from "../store/trial-sort.ts";
 
 /** A page of trials as a worker thread finds it: a scan of the run (search, disagreement, sort). */
@@ -27,4 +28,20 @@ export function trialPageTask(database: Database.Database, task: TrialPageTask):
   const found = findTrials(database, task.verdictSet, task.filter, task.page);
   if (found.total > 0) return found;
   return { ...found, emptyBecause: explainEmptyResult(database, task.verdictSet, task.filter) };
+}
+
+/** Every matching trial's ordinal in the list's order, as a worker thread finds it. */
+export type TrialOrderTask = Omit<TrialPageTask, "page"> & { sort?: TrialSort };
+
+/** The order (trial-order.ts) and, when nothing matches, why (as trialPageTask says it). */
+export function trialOrderTask(
+  database: Database.Database,
+  task: TrialOrderTask,
+): { order: Int32Array; emptyBecause?: string | null } {
+  if (task.searchIndexFile) attachSearchIndex(database, task.searchIndexFile);
+  if (task.filter.disagreement && !hasTwoJudges(database, task.verdictSet))
+    return { order: new Int32Array(0), emptyBecause: oneJudgeOnly(task.verdictSet) };
+  const order = trialOrder(database, task.verdictSet, task.filter, task.sort);
+  if (order.length > 0) return { order };
+  return { order, emptyBecause: explainEmptyResult(database, task.verdictSet, task.filter) };
 }

@@ -20,6 +20,7 @@ import { callRoutes } from "./call-routes.ts";
 import { labelRoutes } from "./label-routes.ts";
 import { type RunCatalog, ViewerRequestError } from "./run-catalog.ts";
 import { runLive, runsLive } from "./run-live.ts";
+import { TrialPageAnswers } from "./trial-page-answers.ts";
 import { trialQueryFromSearch } from "./trial-query.ts";
 
 const PAGE_LIMIT = 100;
@@ -58,7 +59,10 @@ export function viewerApi(catalog: RunCatalog): Hono {
       judgeView: storedDesign(catalog.open(runId).database).judge_view,
     } satisfies RunFacetsAnswer);
   });
-  api.get("/runs/:run/trials", async (context) => context.json(await trialPage(catalog, context)));
+  const trialPages = new TrialPageAnswers(catalog);
+  api.get("/runs/:run/trials", (context) =>
+    trialPages.respond(context, () => trialPage(catalog, context)),
+  );
   api.get("/runs/:run/trials/:trial", async (context) =>
     context.json(await transcript(catalog, context)),
   );

@@ -89,7 +89,7 @@ describe("the viewer under heavy requests", () => {
     };
     try {
       const page = await request(`/api/runs/${first}/trials?disagreement=1`);
-      expect(kinds).toEqual(["trial-page"]);
+      expect(kinds).toEqual(["trial-order"]);
       // Pages with disagreements, through this same path, are checked in viewer-api.test.ts.
       const store = RunStore.openForReading(`${runsDir}/${first}`);
       const direct = findTrials(store.database, "run", { disagreement: true }, { limit: 101 });
@@ -99,7 +99,7 @@ describe("the viewer under heavy requests", () => {
         direct.trials.slice(0, 100).map((trial) => trial.trialId),
       );
       await request(`/api/runs/${first}/trials?arm=refusal`);
-      expect(kinds).toEqual(["trial-page"]);
+      expect(kinds).toEqual(["trial-order"]);
     } finally {
       catalog.workers.run = run;
     }
