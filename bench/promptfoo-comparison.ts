@@ -98,7 +98,7 @@ export async function promptfooComparison(
     }
     for (const row of renderTable(table)) line(row);
     line(ratios(table));
-    if (tools.includes("candor")) line(await sdkCallFloor(workspace, sizes.zeroLatencyCalls));
+    if (tools.includes("candor")) line(await callFloors(workspace, sizes.zeroLatencyCalls));
   } finally {
     removeTemporaryDirectories();
   }
@@ -255,31 +255,39 @@ function promptfooCommand(workspace: string, calls: number, stub: RunningStub): 
   };
 }
 
-/** The OpenAI SDK's own CPU per call on candor's transport: what candor's marginal cost sits on. */
-async function sdkCallFloor(workspace: string, calls: number): Promise<string> {
-  const stub = await startOpenAIStub({ script: () => ({ type: "reply", content: REPLY }) });
-  try {
-    const [system = ""] = (
-      JSON.parse(readFileSync(join(workspace, "prompt.json"), "utf8")) as Array<{ content: string }>
-    ).map((message) => message.content);
-    const floor = join(import.meta.dirname, "sdk-call-floor.ts");
-    // Spawned, not spawnSync: the stub answers from this process's event loop.
-    const child = spawn(process.execPath, [
-      "--import",
-      "tsx",
-      floor,
-      stub.baseURL,
-      String(calls),
-      system,
-    ]);
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    await new Promise((resolve) => child.on("close", resolve));
-    const perCall = Number.parseFloat(output);
-    return `the OpenAI SDK alone (candor's transport, same stub, ${calls} calls, 16 at once): ${perCall.toFixed(2)} ms CPU per call`;
-  } finally {
-    await stub.close();
-  }
+/**
+ * The floors under candor's per-call CPU on the same stub: the OpenAI SDK alone on candor's
+ * transport, and the same request as a bare `node:http` call.
+ */
+async function callFloors(workspace: string, calls: number): Promise<string> {
+  const [system = ""] = (
+    JSON.parse(readFileSync(join(workspace, "prompt.json"), "utf8")) as Array<{ content: string }>
+  ).map((message) => message.content);
+  const floor = async (mode: "sdk" | "http") => {
+    const stub = await startOpenAIStub({ script: () => ({ type: "reply", content: REPLY }) });
+    try {
+      const script = join(import.meta.dirname, "sdk-call-floor.ts");
+      // Spawned, not spawnSync: the stub answers from this process's event loop.
+      const child = spawn(process.execPath, [
+        "--import",
+        "tsx",
+        script,
+        mode,
+        stub.baseURL,
+        String(calls),
+        system,
+      ]);
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += chunk));
+      await new Promise((resolve) => child.on("close", resolve));
+      return Number.parseFloat(output).toFixed(2);
+    } finally {
+      await stub.close();
+    }
+  };
+  const sdk = await floor("sdk");
+  const http = await floor("http");
+  return `floors (same stub, ${calls} calls, 16 at once, CPU per call): the OpenAI SDK alone on candor's transport ${sdk} ms; a bare node:http request, reply parsed, ${http} ms`;
 }
 
 /** Time to first request varies with the machine's load: the median of a few one-trial runs. */
