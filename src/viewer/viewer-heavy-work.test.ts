@@ -8,6 +8,7 @@ import { saveHumanLabels } from "../store/human-labels.ts";
 import { LabelQueue } from "../store/label-queue.ts";
 import { RunStore } from "../store/run-store.ts";
 import type { LabelQueueAnswer, RunList, RunResults } from "./api-types.ts";
+import type { HeavyTask } from "./heavy-tasks.ts";
 import { LABEL_QUEUES_KEPT, RunCatalog } from "./run-catalog.ts";
 import { createViewerApp, VIEWER_ASSETS } from "./viewer-server.ts";
 
@@ -58,10 +59,10 @@ describe("the viewer under heavy requests", () => {
     });
     const run = catalog.workers.run.bind(catalog.workers);
     let heavyTask = true;
-    catalog.workers.run = async (task) => {
+    catalog.workers.run = async <Value>(task: HeavyTask): Promise<Value> => {
       const held = heavyTask;
       heavyTask = false;
-      const result = await run(task);
+      const result = await run<Value>(task);
       if (held) await lightDone;
       return result;
     };
