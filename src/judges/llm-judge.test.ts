@@ -54,6 +54,25 @@ const valid = JSON.stringify({
 });
 
 describe("LlmJudge", () => {
+  it("counts the tokens of calls a batch API served apart, for the batch price", async () => {
+    const { model } = scriptedJudgeModel(["not json", valid]);
+    const generate = model.generate.bind(model);
+    let call = 0;
+    // The repair attempt is served by a batch, the first call directly.
+    model.generate = async (request) => {
+      const result = await generate(request);
+      return call++ === 0 ? result : { ...result, metadata: { batch: true, batch_id: "b1" } };
+    };
+    const verdict = await new LlmJudge(model).judge(input);
+    expect(verdict.usage).toMatchObject({
+      calls: 2,
+      billedInputTokens: 200,
+      billedOutputTokens: 40,
+      batchedInputTokens: 100,
+      batchedOutputTokens: 20,
+    });
+  });
+
   it("asks for structured output and returns the verdict with its usage", async () => {
     const { model, requests } = scriptedJudgeModel([valid]);
     const verdict = await new LlmJudge(model).judge(input);

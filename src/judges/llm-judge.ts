@@ -52,6 +52,8 @@ export class LlmJudge implements Judge {
       cachedCalls: 0,
       billedInputTokens: 0,
       billedOutputTokens: 0,
+      batchedInputTokens: 0,
+      batchedOutputTokens: 0,
     };
     const calls: ModelCall[] = [];
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -131,6 +133,10 @@ function addUsage(usage: JudgeUsage, result: GenerateResult): void {
   else {
     usage.billedInputTokens += result.usage.inputTokens;
     usage.billedOutputTokens += result.usage.outputTokens;
+  }
+  if (!cached && result.metadata?.batch === true) {
+    usage.batchedInputTokens = (usage.batchedInputTokens ?? 0) + result.usage.inputTokens;
+    usage.batchedOutputTokens = (usage.batchedOutputTokens ?? 0) + result.usage.outputTokens;
   }
 }
 

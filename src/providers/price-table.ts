@@ -32,6 +32,11 @@ export const BATCH_PRICE_FACTOR = 0.5;
 export function priceOf(spec: string, settings?: ModelSettings): Price | undefined {
   const price = standardPriceOf(spec, settings);
   if (!price || settings?.batch !== true) return price;
+  return batchPriceOf(price);
+}
+
+/** A model's price for calls served by its provider's batch API. */
+export function batchPriceOf(price: Price): Price {
   return {
     inputPerMillion: price.inputPerMillion * BATCH_PRICE_FACTOR,
     outputPerMillion: price.outputPerMillion * BATCH_PRICE_FACTOR,
@@ -43,7 +48,8 @@ export function isFreeModel(spec: string): boolean {
   return FREE_PROVIDERS.some((provider) => spec.startsWith(`${provider}:`));
 }
 
-function standardPriceOf(spec: string, settings?: ModelSettings): Price | undefined {
+/** The experiment's own price, else the bundled table's, else unknown: never the batch price. */
+export function standardPriceOf(spec: string, settings?: ModelSettings): Price | undefined {
   const configured = settings?.price;
   if (configured)
     return {

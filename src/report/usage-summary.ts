@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { costOf, priceOf } from "../providers/price-table.ts";
+import { batchPriceOf, costOf, type Price, standardPriceOf } from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 
 export interface ModelUsage {
@@ -21,9 +21,20 @@ interface UsageRow {
   outputTokens: number;
   billedInput: number;
   billedOutput: number;
+  /** Of the billed tokens, those a batch API served; null where the run did not count them. */
+  batchedInput: number | null;
+  batchedOutput: number | null;
 }
 
-/** Calls, tokens, and the tokens paid for (cache hits are free), over model turns `u`. */
+const BILLED_IF_BATCHED = (tokens: string) =>
+  `SUM(CASE WHEN COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1 THEN 0
+        WHEN COALESCE(json_extract(u.response_json, '$.metadata.batch'), 0) = 1
+        THEN json_extract(u.response_json, '$.usage.${tokens}') ELSE 0 END)`;
+
+/**
+ * Calls, tokens, the tokens paid for (cache hits are free) and those of them a batch API served
+ * (each turn says so), over model turns `u`.
+ */
 const TURN_USAGE = `COUNT(*) AS calls,
          SUM(COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1) AS cachedCalls,
          SUM(json_extract(u.response_json, '$.usage.inputTokens')) AS inputTokens,
@@ -31,7 +42,9 @@ const TURN_USAGE = `COUNT(*) AS calls,
          SUM(CASE WHEN COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1 THEN 0
              ELSE json_extract(u.response_json, '$.usage.inputTokens') END) AS billedInput,
          SUM(CASE WHEN COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1 THEN 0
-             ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput`;
+             ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput,
+         ${BILLED_IF_BATCHED("inputTokens")} AS batchedInput,
+         ${BILLED_IF_BATCHED("outputTokens")} AS batchedOutput`;
 
 /** Tokens and cost per subject, per model judge and for the pressurer, from what the run stored. */
 export function usageSummary(
@@ -66,7 +79,12 @@ export function usageSummary(
          SUM(json_extract(usage_json, '$.inputTokens')) AS inputTokens,
          SUM(json_extract(usage_json, '$.outputTokens')) AS outputTokens,
          SUM(json_extract(usage_json, '$.billedInputTokens')) AS billedInput,
-         SUM(json_extract(usage_json, '$.billedOutputTokens')) AS billedOutput
+         SUM(json_extract(usage_json, '$.billedOutputTokens')) AS billedOutput,
+         -- Null unless every verdict counted its batched tokens (runs made before did not).
+         CASE WHEN COUNT(json_extract(usage_json, '$.batchedInputTokens')) = COUNT(*)
+           THEN SUM(json_extract(usage_json, '$.batchedInputTokens')) END AS batchedInput,
+         CASE WHEN COUNT(json_extract(usage_json, '$.batchedOutputTokens')) = COUNT(*)
+           THEN SUM(json_extract(usage_json, '$.batchedOutputTokens')) END AS batchedOutput
        FROM verdicts WHERE usage_json IS NOT NULL GROUP BY judge ORDER BY judge`,
     )
     .all() as UsageRow[];
@@ -82,7 +100,7 @@ function toUsage(
   role: ModelUsage["role"],
   settings: Readonly<Record<string, ModelSettings>>,
 ): ModelUsage {
-  const price = priceOf(row.model, settings[row.model]);
+  const price = standardPriceOf(row.model, settings[row.model]);
   return {
     model: row.model,
     role,
@@ -90,8 +108,22 @@ function toUsage(
     cachedCalls: row.cachedCalls,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
-    costUsd: price
-      ? costOf(price, { inputTokens: row.billedInput, outputTokens: row.billedOutput })
-      : null,
+    costUsd: price ? billedCost(row, price, settings[row.model]?.batch === true) : null,
   };
+}
+
+/**
+ * Each call at the price it was served at: the batch price for the tokens a batch API served, the
+ * standard price for the rest. Where a run did not count batched tokens (judges, before they were
+ * counted), all of them go by the experiment's `batch` setting, as those runs were reported.
+ */
+function billedCost(row: UsageRow, price: Price, experimentBatches: boolean): number {
+  const batchedInput = row.batchedInput ?? (experimentBatches ? row.billedInput : 0);
+  const batchedOutput = row.batchedOutput ?? (experimentBatches ? row.billedOutput : 0);
+  return (
+    costOf(price, {
+      inputTokens: row.billedInput - batchedInput,
+      outputTokens: row.billedOutput - batchedOutput,
+    }) + costOf(batchPriceOf(price), { inputTokens: batchedInput, outputTokens: batchedOutput })
+  );
 }

@@ -31,6 +31,12 @@ export interface JudgeUsage {
   /** Tokens of calls that were not served from the cache: what was paid for. */
   billedInputTokens: number;
   billedOutputTokens: number;
+  /**
+   * Of the billed tokens, those of calls a provider's batch API served (paid at the batch
+   * price). Absent in runs made before they were counted: reports then go by the experiment.
+   */
+  batchedInputTokens?: number;
+  batchedOutputTokens?: number;
 }
 
 /** What a judged turn amounts to once its verdicts are combined. */
