@@ -202,6 +202,9 @@ export async function executeTrials(
       }
       ended += 1;
       if (result.status === "error") endedInError += 1;
+      // Judged as each trial ends, so a stop says the count that crossed the threshold even when
+      // many trials in flight end in the same turn of the event loop.
+      stoppedBecause ??= stopReason();
       // Written behind: the worker starts its next trial while this one waits for its batch.
       writer.write(result).then(
         () => trialWritten(result),
