@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { costOf, priceOf } from "../providers/price-table.ts";
+import { batchedTokens, servedCost, standardPriceOf } from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import type { RunMetadata } from "../store/run-store.ts";
 import { type InspectModelUsage, usageOf } from "./inspect-sample.ts";
@@ -10,6 +10,9 @@ interface UsageRow {
   outputTokens: number | null;
   billedInput: number | null;
   billedOutput: number | null;
+  /** Of the billed tokens, those a batch API served; null where the run did not count them. */
+  batchedInput: number | null;
+  batchedOutput: number | null;
 }
 
 /**
@@ -26,13 +29,16 @@ export function inspectLogStats(
 ): Record<string, unknown> {
   const settings = (metadata.experiment as { models?: Record<string, ModelSettings> }).models ?? {};
   const cached = "COALESCE(json_extract(u.response_json, '$.metadata.cached'), 0) = 1";
+  const unbatched = "COALESCE(json_extract(u.response_json, '$.metadata.batch'), 0) != 1";
   const subjectRows = database
     .prepare(
       `SELECT t.subject AS model,
          SUM(json_extract(u.response_json, '$.usage.inputTokens')) AS inputTokens,
          SUM(json_extract(u.response_json, '$.usage.outputTokens')) AS outputTokens,
          SUM(CASE WHEN ${cached} THEN 0 ELSE json_extract(u.response_json, '$.usage.inputTokens') END) AS billedInput,
-         SUM(CASE WHEN ${cached} THEN 0 ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput
+         SUM(CASE WHEN ${cached} THEN 0 ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS billedOutput,
+         SUM(CASE WHEN ${cached} OR ${unbatched} THEN 0 ELSE json_extract(u.response_json, '$.usage.inputTokens') END) AS batchedInput,
+         SUM(CASE WHEN ${cached} OR ${unbatched} THEN 0 ELSE json_extract(u.response_json, '$.usage.outputTokens') END) AS batchedOutput
        FROM turns u JOIN trials t ON t.trial_id = u.trial_id
        WHERE t.subject = ? AND t.status != 'pending' AND u.response_json IS NOT NULL
        GROUP BY t.subject`,
@@ -44,7 +50,12 @@ export function inspectLogStats(
          SUM(json_extract(v.usage_json, '$.inputTokens')) AS inputTokens,
          SUM(json_extract(v.usage_json, '$.outputTokens')) AS outputTokens,
          SUM(json_extract(v.usage_json, '$.billedInputTokens')) AS billedInput,
-         SUM(json_extract(v.usage_json, '$.billedOutputTokens')) AS billedOutput
+         SUM(json_extract(v.usage_json, '$.billedOutputTokens')) AS billedOutput,
+         -- Null unless every verdict counted its batched tokens (runs made before did not).
+         CASE WHEN COUNT(json_extract(v.usage_json, '$.batchedInputTokens')) = COUNT(*)
+           THEN SUM(json_extract(v.usage_json, '$.batchedInputTokens')) END AS batchedInput,
+         CASE WHEN COUNT(json_extract(v.usage_json, '$.batchedOutputTokens')) = COUNT(*)
+           THEN SUM(json_extract(v.usage_json, '$.batchedOutputTokens')) END AS batchedOutput
        FROM verdicts v JOIN trials t ON t.trial_id = v.trial_id
        WHERE t.subject = ? AND t.status != 'pending' AND v.verdict_set = ? AND v.usage_json IS NOT NULL
        GROUP BY v.judge ORDER BY v.judge`,
@@ -62,10 +73,10 @@ export function inspectLogStats(
 }
 
 function inspectUsage(row: UsageRow, settings: ModelSettings | undefined): InspectModelUsage {
-  const price = priceOf(row.model, settings);
-  const cost = price
-    ? costOf(price, { inputTokens: row.billedInput ?? 0, outputTokens: row.billedOutput ?? 0 })
-    : null;
+  const price = standardPriceOf(row.model, settings);
+  const billed = { inputTokens: row.billedInput ?? 0, outputTokens: row.billedOutput ?? 0 };
+  const counted = { inputTokens: row.batchedInput, outputTokens: row.batchedOutput };
+  const cost = price ? servedCost(price, billed, batchedTokens(billed, counted, settings)) : null;
   return usageOf(row.inputTokens ?? 0, row.outputTokens ?? 0, cost);
 }
 

@@ -1,4 +1,9 @@
-import { costOf, priceOf } from "../providers/price-table.ts";
+import {
+  judgeBatchedTokens,
+  servedCost,
+  standardPriceOf,
+  turnCost,
+} from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { UndesiredLabel, Verdict } from "../spec/verdict.ts";
@@ -222,15 +227,15 @@ function sampleModelUsage(
     if (turn.response) addUsage(usage, trial.subject, turnUsage(trial.subject, turn, settings));
     for (const verdict of turn.verdicts) {
       if (!verdict.usage) continue;
-      const price = priceOf(verdict.judge, settings[verdict.judge]);
+      const price = standardPriceOf(verdict.judge, settings[verdict.judge]);
+      const billed = {
+        inputTokens: verdict.usage.billedInputTokens,
+        outputTokens: verdict.usage.billedOutputTokens,
+      };
+      const batched = judgeBatchedTokens(verdict.usage, settings[verdict.judge]);
       addUsage(usage, verdict.judge, {
         ...usageOf(verdict.usage.inputTokens, verdict.usage.outputTokens),
-        total_cost: price
-          ? costOf(price, {
-              inputTokens: verdict.usage.billedInputTokens,
-              outputTokens: verdict.usage.billedOutputTokens,
-            })
-          : null,
+        total_cost: price ? servedCost(price, billed, batched) : null,
       });
     }
   }
@@ -240,11 +245,10 @@ function sampleModelUsage(
 function turnUsage(subject: string, turn: TurnRecord, settings: Settings): InspectModelUsage {
   const response = turn.response;
   if (!response) return usageOf(0, 0);
-  const price = priceOf(subject, settings[subject]);
-  const cached = response.metadata?.cached === true;
+  const price = standardPriceOf(subject, settings[subject]);
   return {
     ...usageOf(response.usage.inputTokens, response.usage.outputTokens),
-    total_cost: price ? (cached ? 0 : costOf(price, response.usage)) : null,
+    total_cost: turnCost(price, response),
   };
 }
 

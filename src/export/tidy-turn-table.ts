@@ -1,6 +1,11 @@
 import type Database from "better-sqlite3";
 import { deceptionKinds, decideDeception } from "../judges/combine-verdicts.ts";
-import { costOf, priceOf } from "../providers/price-table.ts";
+import {
+  judgeBatchedTokens,
+  servedCost,
+  standardPriceOf,
+  turnCost,
+} from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { ConsistencyLabel, UndesiredLabel, Verdict } from "../spec/verdict.ts";
@@ -198,9 +203,8 @@ function usageColumns(
 ): Record<string, TidyValue> {
   const response = turn.response;
   const cached = response?.metadata?.cached === true;
-  const subjectPrice = priceOf(trial.subject, settings[trial.subject]);
-  const cost =
-    response && subjectPrice ? (cached ? 0 : costOf(subjectPrice, response.usage)) : null;
+  const subjectPrice = standardPriceOf(trial.subject, settings[trial.subject]);
+  const cost = response ? turnCost(subjectPrice, response) : null;
   let judgeInput = 0;
   let judgeOutput = 0;
   let judgeCost: number | null = 0;
@@ -208,12 +212,13 @@ function usageColumns(
     if (!verdict.usage) continue;
     judgeInput += verdict.usage.inputTokens;
     judgeOutput += verdict.usage.outputTokens;
-    const price = priceOf(verdict.judge, settings[verdict.judge]);
+    const price = standardPriceOf(verdict.judge, settings[verdict.judge]);
     const billed = {
       inputTokens: verdict.usage.billedInputTokens,
       outputTokens: verdict.usage.billedOutputTokens,
     };
-    judgeCost = price && judgeCost !== null ? judgeCost + costOf(price, billed) : null;
+    const batched = judgeBatchedTokens(verdict.usage, settings[verdict.judge]);
+    judgeCost = price && judgeCost !== null ? judgeCost + servedCost(price, billed, batched) : null;
   }
   return {
     input_tokens: response?.usage.inputTokens ?? null,

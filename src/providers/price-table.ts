@@ -3,6 +3,7 @@ import type { ModelSettings } from "../spec/experiment.ts";
 import { packageFile } from "../spec/package-files.ts";
 import { readYamlFile } from "../spec/read-yaml-file.ts";
 import { parseWithSchema } from "../spec/schema-issues.ts";
+import type { JudgeUsage } from "../spec/verdict.ts";
 
 export interface Price {
   inputPerMillion: number;
@@ -33,6 +34,67 @@ export function priceOf(spec: string, settings?: ModelSettings): Price | undefin
   const price = standardPriceOf(spec, settings);
   if (!price || settings?.batch !== true) return price;
   return batchPriceOf(price);
+}
+
+export interface BilledTokens {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+const NO_TOKENS: BilledTokens = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * What billed tokens cost as they were served: `batched` of them (a batch API served those calls)
+ * at the batch price, the rest at `price`, the standard price.
+ */
+export function servedCost(price: Price, billed: BilledTokens, batched = NO_TOKENS): number {
+  const direct = {
+    inputTokens: billed.inputTokens - batched.inputTokens,
+    outputTokens: billed.outputTokens - batched.outputTokens,
+  };
+  return costOf(price, direct) + costOf(batchPriceOf(price), batched);
+}
+
+/**
+ * What a model turn cost: nothing when the cache answered it, its tokens at the batch price when a
+ * batch API served it, else at `price`; null when the price is unknown.
+ */
+export function turnCost(
+  price: Price | undefined,
+  response: { usage: BilledTokens; metadata?: Readonly<Record<string, unknown>> | undefined },
+): number | null {
+  if (!price) return null;
+  if (response.metadata?.cached === true) return 0;
+  return servedCost(
+    price,
+    response.usage,
+    response.metadata?.batch === true ? response.usage : NO_TOKENS,
+  );
+}
+
+/**
+ * Of billed tokens, those a batch API served, as counted; where they were not counted (a judge's
+ * usage in runs made before), as those runs were reported: all of them when the experiment
+ * batched the model, else none.
+ */
+export function batchedTokens(
+  billed: BilledTokens,
+  counted: { inputTokens?: number | null; outputTokens?: number | null },
+  settings?: ModelSettings,
+): BilledTokens {
+  if (typeof counted.inputTokens === "number" && typeof counted.outputTokens === "number")
+    return { inputTokens: counted.inputTokens, outputTokens: counted.outputTokens };
+  return settings?.batch === true ? billed : NO_TOKENS;
+}
+
+/** Of a judge's billed tokens, those a batch API served (batchedTokens). */
+export function judgeBatchedTokens(usage: JudgeUsage, settings?: ModelSettings): BilledTokens {
+  const billed = { inputTokens: usage.billedInputTokens, outputTokens: usage.billedOutputTokens };
+  const counted = {
+    inputTokens: usage.batchedInputTokens,
+    outputTokens: usage.batchedOutputTokens,
+  };
+  return batchedTokens(billed, counted, settings);
 }
 
 /** A model's price for calls served by its provider's batch API. */

@@ -1,5 +1,10 @@
 import type Database from "better-sqlite3";
-import { batchPriceOf, costOf, type Price, standardPriceOf } from "../providers/price-table.ts";
+import {
+  batchedTokens,
+  type Price,
+  servedCost,
+  standardPriceOf,
+} from "../providers/price-table.ts";
 import type { ModelSettings } from "../spec/experiment.ts";
 
 export interface ModelUsage {
@@ -108,22 +113,13 @@ function toUsage(
     cachedCalls: row.cachedCalls,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
-    costUsd: price ? billedCost(row, price, settings[row.model]?.batch === true) : null,
+    costUsd: price ? billedCost(row, price, settings[row.model]) : null,
   };
 }
 
-/**
- * Each call at the price it was served at: the batch price for the tokens a batch API served, the
- * standard price for the rest. Where a run did not count batched tokens (judges, before they were
- * counted), all of them go by the experiment's `batch` setting, as those runs were reported.
- */
-function billedCost(row: UsageRow, price: Price, experimentBatches: boolean): number {
-  const batchedInput = row.batchedInput ?? (experimentBatches ? row.billedInput : 0);
-  const batchedOutput = row.batchedOutput ?? (experimentBatches ? row.billedOutput : 0);
-  return (
-    costOf(price, {
-      inputTokens: row.billedInput - batchedInput,
-      outputTokens: row.billedOutput - batchedOutput,
-    }) + costOf(batchPriceOf(price), { inputTokens: batchedInput, outputTokens: batchedOutput })
-  );
+/** Each call at the price it was served at: batched tokens at the batch price (batchedTokens). */
+function billedCost(row: UsageRow, price: Price, settings: ModelSettings | undefined): number {
+  const billed = { inputTokens: row.billedInput, outputTokens: row.billedOutput };
+  const counted = { inputTokens: row.batchedInput, outputTokens: row.batchedOutput };
+  return servedCost(price, billed, batchedTokens(billed, counted, settings));
 }
