@@ -83,7 +83,10 @@ function readRun(directory: string): StoredRun {
   }
 }
 
-/** The report's usage lines, and what they should cost at the model's batch price. */
+/**
+ * The report's usage lines, and what they should cost at the model's batch price: the tokens of
+ * the calls the provider billed (a twin that shared another call's reply is marked cached).
+ */
 async function usageAtBatchPrice(runDirectory: string, model: string) {
   const report = await runCandor(["report", runDirectory, "--format", "json"]);
   const usage = JSON.parse(report.stdout).usage as {
@@ -96,14 +99,46 @@ async function usageAtBatchPrice(runDirectory: string, model: string) {
   }[];
   const standard = priceOf(model);
   if (!standard) throw new Error(`${model} has no bundled price`);
-  return usage.map((line) => ({
-    ...line,
-    expectedUsd:
-      ((line.inputTokens * standard.inputPerMillion +
-        line.outputTokens * standard.outputPerMillion) *
-        BATCH_PRICE_FACTOR) /
-      1e6,
-  }));
+  const billed = billedCalls(runDirectory);
+  return usage.map((line) => {
+    const tokens = billed[line.role as keyof typeof billed];
+    return {
+      ...line,
+      billedCalls: tokens.calls,
+      expectedUsd:
+        ((tokens.inputTokens * standard.inputPerMillion +
+          tokens.outputTokens * standard.outputPerMillion) *
+          BATCH_PRICE_FACTOR) /
+        1e6,
+    };
+  });
+}
+
+/** The subject's and the judges' calls and tokens that were not answered by a twin or the cache. */
+function billedCalls(directory: string) {
+  const database = new Database(join(directory, "run.sqlite"), { readonly: true });
+  try {
+    const subject = database
+      .prepare(
+        `SELECT COUNT(*) AS calls,
+           COALESCE(SUM(json_extract(response_json, '$.usage.inputTokens')), 0) AS inputTokens,
+           COALESCE(SUM(json_extract(response_json, '$.usage.outputTokens')), 0) AS outputTokens
+         FROM turns WHERE source = 'generated' AND response_json IS NOT NULL
+           AND COALESCE(json_extract(response_json, '$.metadata.cached'), 0) != 1`,
+      )
+      .get() as { calls: number; inputTokens: number; outputTokens: number };
+    const judge = database
+      .prepare(
+        `SELECT COALESCE(SUM(json_extract(usage_json, '$.calls') - json_extract(usage_json, '$.cachedCalls')), 0) AS calls,
+           COALESCE(SUM(json_extract(usage_json, '$.billedInputTokens')), 0) AS inputTokens,
+           COALESCE(SUM(json_extract(usage_json, '$.billedOutputTokens')), 0) AS outputTokens
+         FROM verdicts WHERE usage_json IS NOT NULL`,
+      )
+      .get() as { calls: number; inputTokens: number; outputTokens: number };
+    return { subject, judge };
+  } finally {
+    database.close();
+  }
 }
 
 function filesUnder(directory: string): string[] {
@@ -143,6 +178,9 @@ async function expectCompleteBatchedRun(
     expect(line.costUsd).toBeGreaterThan(0);
     expect(line.costUsd).toBeCloseTo(line.expectedUsd, 10);
   }
+  // What the run pays for is what the provider received: each request once, twins included.
+  const billedTotal = usage.reduce((sum, line) => sum + line.billedCalls, 0);
+  expect(billedTotal).toBe(stub.counters.requestsCreated);
   for (const file of filesUnder(directory))
     expect(readFileSync(file).includes(key), file).toBe(false);
 }

@@ -104,8 +104,10 @@ describe("a batching model against the OpenAI Batch API", () => {
       model.generate(request("same")),
     ]);
     expect(twin.text).toBe(first.text);
-    // The same request asked twice at once goes out once.
+    // The same request asked twice at once goes out once, and only the first pays for it.
     expect(stub.counters.requestsCreated).toBe(1);
+    expect(first.metadata?.cached).toBeUndefined();
+    expect(twin.metadata).toMatchObject({ batch: true, cached: true });
     const body = {
       model: "gpt-test",
       messages: [{ role: "user", content: "same" }],

@@ -29,7 +29,7 @@ export interface BatchingModelOptions {
  * rounds send it with the others of its round; the result is read exactly as the synchronous model
  * reads one, marked `metadata.batch`. A request that failed for a reason another try could fix
  * (an errored or expired item, a failed batch) goes into the next round, up to `maxRounds`. The
- * same request asked twice at once (arms share a prefix) is sent once.
+ * same request asked twice at once (arms share a prefix) is sent once, and billed once.
  */
 export class BatchingModel implements LanguageModel {
   readonly spec: string;
@@ -57,9 +57,10 @@ export class BatchingModel implements LanguageModel {
     const customId = customIdOf(this.spec, this.#options.endpoint, body);
     let failure: ProviderError | undefined;
     for (let round = 1; round <= this.#options.timing.maxRounds; round++) {
+      const twin = this.#inFlight.has(customId);
       const delivery = await abortable(this.#attempt(customId, body, round === 1), request.signal);
       try {
-        return this.#read(delivery, request, started);
+        return this.#read(delivery, request, started, twin);
       } catch (error) {
         if (!(error instanceof ProviderError) || !error.retryable) throw error;
         failure = error;
@@ -73,13 +74,23 @@ export class BatchingModel implements LanguageModel {
     });
   }
 
-  #read(delivery: Delivery, request: GenerateRequest, started: number): GenerateResult {
+  /**
+   * A twin's copy is marked `cached`, as the response cache marks a request that waited for an
+   * identical one: the provider billed the request once, so usage, budget and reports count it once.
+   */
+  #read(
+    delivery: Delivery,
+    request: GenerateRequest,
+    started: number,
+    twin: boolean,
+  ): GenerateResult {
     if (delivery.outcome.type === "failed") throw delivery.outcome.error;
     const read = this.#options.codec.read(delivery.outcome.body, request);
+    const metadata = { ...read.metadata, batch: true, batch_id: delivery.batchId };
     return {
       ...read,
       latencyMs: Math.round(performance.now() - started),
-      metadata: { ...read.metadata, batch: true, batch_id: delivery.batchId },
+      metadata: twin ? { ...metadata, cached: true } : metadata,
     };
   }
 

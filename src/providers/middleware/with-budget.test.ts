@@ -126,6 +126,28 @@ describe("withBudget", () => {
   });
 });
 
+describe("a reply shared with another call", () => {
+  it("is not charged again (a batch twin)", async () => {
+    const budget = new SpendBudget(1000);
+    const shared: LanguageModel = {
+      spec: "stub:m",
+      simulated: false,
+      generate: async () => ({
+        text: "the twin's reply",
+        usage: { inputTokens: 5, outputTokens: 5 },
+        modelId: "m",
+        finishReason: "stop",
+        latencyMs: 1,
+        metadata: { batch: true, cached: true },
+      }),
+    };
+    await withBudget(shared, budget, { price: DOLLAR_PER_TOKEN }).generate(request("x"));
+    expect(budget.spentUsd).toBe(0);
+    expect(budget.tokens).toBe(0);
+    expect(budget.reservedUsd).toBe(0);
+  });
+});
+
 describe("batch prices", () => {
   it("are half the standard price", () => {
     const price = { input_per_million: 3, output_per_million: 15 };

@@ -37,6 +37,8 @@ export interface BudgetOptions {
   extraOutputTokens?: number;
 }
 
+const NOTHING_BILLED = { inputTokens: 0, outputTokens: 0 };
+
 /**
  * Reserves each call's worst-case cost (prompt bound + maxTokens at the model's price) before it
  * starts and settles at the reported usage after. Sits below the response cache, so cache hits
@@ -63,12 +65,9 @@ export function withBudget(
       const reservation = await budget.reserve(model.spec, worstCase, request.signal);
       try {
         const result = await model.generate(request);
-        budget.settle(
-          reservation,
-          model.spec,
-          price ? costOf(price, result.usage) : null,
-          result.usage,
-        );
+        // A reply shared with another call in flight (a batch twin) was paid for by that call.
+        const billed = result.metadata?.cached === true ? NOTHING_BILLED : result.usage;
+        budget.settle(reservation, model.spec, price ? costOf(price, billed) : null, billed);
         return result;
       } finally {
         // A failed call is taken as unbilled: providers do not charge for errors they return.
