@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { ChatMessage } from "../spec/language-model.ts";
 import type {
@@ -10,6 +9,7 @@ import type {
 } from "../spec/model-call.ts";
 import type { TurnRecord } from "../spec/trial-record.ts";
 import type { Verdict } from "../spec/verdict.ts";
+import { internText } from "./intern-text.ts";
 import {
   type StoredText,
   TextDecoding,
@@ -49,9 +49,6 @@ const writers = new WeakMap<Database.Database, ReturnType<typeof prepareWriter>>
 
 function prepareWriter(database: Database.Database) {
   return {
-    internText: database.prepare(
-      "INSERT INTO texts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash RETURNING text_id",
-    ),
     clearTrial: database.prepare("DELETE FROM calls WHERE trial_id = ?"),
     clearVerdictSet: database.prepare("DELETE FROM calls WHERE trial_id = ? AND verdict_set = ?"),
     trialTexts: database
@@ -68,22 +65,19 @@ function prepareWriter(database: Database.Database) {
   };
 }
 
-/**
- * Writes calls inside a caller's transaction. `textId` interns a text (the caller's own, so that
- * texts it just stored cost no query).
- */
+/** Writes calls inside a caller's transaction, their texts interned with the trial's own. */
 export class CallWriter {
   readonly #sql: ReturnType<typeof prepareWriter>;
   readonly #textId: TextId;
 
-  constructor(database: Database.Database, textId?: TextId) {
+  constructor(database: Database.Database) {
     let sql = writers.get(database);
     if (!sql) {
       sql = prepareWriter(database);
       writers.set(database, sql);
     }
     this.#sql = sql;
-    this.#textId = textId ?? ((body) => internedTextId(sql, body));
+    this.#textId = (body) => internText(database, body);
   }
 
   /** Before a trial is written again: its turns' calls and every verdict set's. */
@@ -179,24 +173,6 @@ function turnTexts(turns: readonly TurnRecord[]): string[] {
   return turns.flatMap((turn) =>
     turn.parsed ? [turn.content, turn.parsed.reasoning, turn.parsed.output] : [turn.content],
   );
-}
-
-const RECENT_TEXT_LIMIT = 1024;
-const recentTextIds = new WeakMap<object, Map<string, number>>();
-
-function internedTextId(sql: ReturnType<typeof prepareWriter>, body: string): number {
-  let recent = recentTextIds.get(sql);
-  if (!recent) {
-    recent = new Map();
-    recentTextIds.set(sql, recent);
-  }
-  const known = recent.get(body);
-  if (known !== undefined) return known;
-  const hash = createHash("sha256").update(body).digest();
-  const { text_id: id } = sql.internText.get(hash, body) as { text_id: number };
-  if (recent.size >= RECENT_TEXT_LIMIT) recent.clear();
-  recent.set(body, id);
-  return id;
 }
 
 interface CallRow {

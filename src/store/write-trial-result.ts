@@ -1,17 +1,13 @@
-import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import { CallWriter } from "./call-records.ts";
+import { internText } from "./intern-text.ts";
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 
 function prepare(database: Database.Database) {
   return {
-    /** Recently stored texts of this database, so repeated scripted turns cost no query. */
-    recentTextIds: new Map<string, number>(),
-    internText: database.prepare(
-      "INSERT INTO texts (hash, body) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET hash = hash RETURNING text_id",
-    ),
+    database,
     clearOutcomes: database.prepare("DELETE FROM outcomes WHERE trial_id = ?"),
     clearVerdicts: database.prepare("DELETE FROM verdicts WHERE trial_id = ?"),
     clearTurns: database.prepare("DELETE FROM turns WHERE trial_id = ?"),
@@ -51,7 +47,7 @@ export function writeTrialResults(
     statements.set(database, prepared);
   }
   const sql = prepared;
-  const calls = new CallWriter(database, (body) => textId(sql, body));
+  const calls = new CallWriter(database);
   database.transaction(() => {
     for (const result of results) replaceTrial(sql, calls, result, verdictSet);
   })();
@@ -93,10 +89,10 @@ function writeTurn(
     turn.source,
     turn.stepId,
     turn.followup,
-    textId(sql, turn.content),
+    internText(sql.database, turn.content),
     turn.judged ? 1 : 0,
-    turn.parsed ? textId(sql, turn.parsed.reasoning) : null,
-    turn.parsed ? textId(sql, turn.parsed.output) : null,
+    turn.parsed ? internText(sql.database, turn.parsed.reasoning) : null,
+    turn.parsed ? internText(sql.database, turn.parsed.output) : null,
     turn.parsed?.reasoningStatus ?? null,
     turn.parsed?.rule ?? null,
     turn.response ? JSON.stringify(turn.response) : null,
@@ -130,18 +126,4 @@ function writeTurn(
       deception,
     );
   }
-}
-
-const RECENT_TEXT_LIMIT = 1024;
-
-/** A text's id, interned by its SHA-256; recent texts are looked up by themselves, unhashed. */
-function textId(sql: ReturnType<typeof prepare>, body: string): number {
-  const recentTextIds = sql.recentTextIds;
-  const known = recentTextIds.get(body);
-  if (known !== undefined) return known;
-  const hash = createHash("sha256").update(body).digest();
-  const { text_id: id } = sql.internText.get(hash, body) as { text_id: number };
-  if (recentTextIds.size >= RECENT_TEXT_LIMIT) recentTextIds.clear();
-  recentTextIds.set(body, id);
-  return id;
 }
