@@ -2,7 +2,7 @@
  * A trial filter as URL query parameters, one spelling for the page's address bar and the API,
  * so a filtered view is shareable as a link. Pure: the page imports it too.
  */
-import { OUTCOME_FILTERS, type OutcomeFilter, type TrialFilter } from "../store/find-trials.ts";
+import { OUTCOME_FILTERS, type TrialFilter } from "../store/find-trials.ts";
 import { TRIAL_SORT_KEYS, type TrialSortKey } from "../store/trial-sort.ts";
 
 export interface TrialQuery extends TrialFilter {
@@ -53,26 +53,33 @@ export function trialQueryFromSearch(
     if (!/^\d{1,3}$/.test(followup)) return { error: "followup: expected a whole number" };
     query.followup = Number(followup);
   }
-  const outcome = params.get("outcome");
-  if (outcome) {
-    if (!OUTCOME_FILTERS.includes(outcome as OutcomeFilter))
-      return { error: `outcome: expected one of ${OUTCOME_FILTERS.join(", ")}` };
-    query.outcome = outcome as OutcomeFilter;
-  }
+  const outcome = oneOf(params, "outcome", OUTCOME_FILTERS);
+  if (typeof outcome === "object") return outcome;
+  if (outcome) query.outcome = outcome;
   const disagreement = params.get("disagreement");
   if (disagreement === "1") query.disagreement = true;
   else if (disagreement) return { error: "disagreement: expected 1" };
   if (query.search !== undefined && !query.search.trim()) delete query.search;
   if ((query.search?.length ?? 0) > SEARCH_LIMIT)
     return { error: `search: at most ${SEARCH_LIMIT} characters` };
-  const sort = params.get("sort");
-  if (sort) {
-    if (!TRIAL_SORT_KEYS.includes(sort as TrialSortKey))
-      return { error: `sort: expected one of ${TRIAL_SORT_KEYS.join(", ")}` };
-    query.sort = sort as TrialSortKey;
-  }
+  const sort = oneOf(params, "sort", TRIAL_SORT_KEYS);
+  if (typeof sort === "object") return sort;
+  if (sort) query.sort = sort;
   const order = params.get("order");
   if (order === "desc") query.descending = true;
   else if (order && order !== "asc") return { error: "order: expected asc or desc" };
   return { query };
+}
+
+/** A parameter that must be one of `allowed`: the value, undefined when absent, or the error. */
+function oneOf<Value extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly Value[],
+): Value | undefined | { error: string } {
+  const value = params.get(name);
+  if (!value) return undefined;
+  if (!allowed.includes(value as Value))
+    return { error: `${name}: expected one of ${allowed.join(", ")}` };
+  return value as Value;
 }
