@@ -2,32 +2,22 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
+import { testRunMetadata } from "../../test/run-metadata.ts";
 import { unjudgedTurn } from "../../test/turn-records.ts";
-import { designOf } from "../spec/measurement-design.ts";
 import type { ModelCall } from "../spec/model-call.ts";
 import type { TrialResult, TurnRecord } from "../spec/trial-record.ts";
 import type { Verdict } from "../spec/verdict.ts";
 import { readTrialCalls } from "./call-records.ts";
-import { type RunMetadata, RunStore } from "./run-store.ts";
-import { STORE_SCHEMA_VERSION } from "./schema.ts";
+import { RunStore } from "./run-store.ts";
 import { removeVerdictSet, writeVerdictSet } from "./write-verdict-set.ts";
 
-const metadata: RunMetadata = {
-  runId: "run-1",
-  experimentId: "exp",
+const metadata = testRunMetadata({
   title: "Calls",
   createdAt: "2026-12-04T00:00:00.000Z",
-  candorVersion: "0.0.0",
-  gitRevision: null,
-  experimentFile: "exp.yaml",
-  experimentHash: "abc",
-  experiment: { id: "exp" },
   subjects: ["openai:stub"],
   judges: ["openai:judge"],
-  design: designOf({ judge_view: "blind", intervention_format: "protocol" }),
   simulated: false,
-  schemaVersion: STORE_SCHEMA_VERSION,
-};
+});
 
 const identity = {
   trialId: "t-1",

@@ -1,28 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
+import { testRunMetadata } from "../../test/run-metadata.ts";
 import { unjudgedTurn } from "../../test/turn-records.ts";
-import { designOf } from "../spec/measurement-design.ts";
 import type { TrialResult } from "../spec/trial-record.ts";
-import { type RunMetadata, RunStore } from "./run-store.ts";
-import { STORE_SCHEMA_VERSION } from "./schema.ts";
+import { RunStore } from "./run-store.ts";
 
-const metadata: RunMetadata = {
-  runId: "run-1",
-  experimentId: "exp",
-  title: "Round trip",
-  createdAt: "2026-11-25T00:00:00.000Z",
-  candorVersion: "0.0.0",
-  gitRevision: null,
-  experimentFile: "exp.yaml",
-  experimentHash: "abc",
-  experiment: { id: "exp" },
-  subjects: ["sim:default"],
-  judges: ["checks", "heuristic"],
-  design: designOf({ judge_view: "blind", intervention_format: "protocol" }),
-  simulated: true,
-  schemaVersion: STORE_SCHEMA_VERSION,
-};
+const metadata = testRunMetadata({ title: "Round trip" });
 
 const identity = {
   trialId: "t-1",
