@@ -1,22 +1,19 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { testProgressSnapshot } from "../../test/progress-snapshot.ts";
 import { temporaryDirectory } from "../../test/run-fixture.ts";
 import {
   endpointForDisplay,
   PROGRESS_FILE,
-  type RunProgressSnapshot,
   readRunProgress,
   removeRunProgress,
   writeRunProgress,
 } from "./run-progress.ts";
 
-const SNAPSHOT: RunProgressSnapshot = {
-  updatedAt: "2026-01-01T00:00:01.000Z",
-  startedAt: "2026-01-01T00:00:00.000Z",
+const SNAPSHOT = testProgressSnapshot({
   session: { total: 10, done: 3, errors: 1 },
   costUsd: 0.25,
-  unpricedModels: [],
   endpoints: [
     {
       spec: "openai:m",
@@ -29,7 +26,7 @@ const SNAPSHOT: RunProgressSnapshot = {
       inFlight: 0,
     },
   ],
-};
+});
 
 describe("a running session's snapshot", () => {
   it("is written whole, read back, and removed", () => {

@@ -1,21 +1,15 @@
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testProgressSnapshot } from "../../test/progress-snapshot.ts";
 import { runFixture, temporaryDirectory } from "../../test/run-fixture.ts";
 import { acquireRunLock } from "../store/run-lock.ts";
-import { type RunProgressSnapshot, writeRunProgress } from "../store/run-progress.ts";
+import { writeRunProgress } from "../store/run-progress.ts";
 import { recordRunStop } from "../store/run-stop.ts";
 import { RunStore } from "../store/run-store.ts";
 import type { RunLive, RunsLive } from "./api-types.ts";
 import { openViewerTestApp, type ViewerTestApp } from "./viewer-test-app.ts";
 
-const SNAPSHOT: RunProgressSnapshot = {
-  updatedAt: "2026-01-01T00:00:01.000Z",
-  startedAt: "2026-01-01T00:00:00.000Z",
-  session: { total: 8, done: 2, errors: 0 },
-  costUsd: 0,
-  unpricedModels: [],
-  endpoints: [],
-};
+const SNAPSHOT = testProgressSnapshot();
 
 describe("what the viewer answers a page following a run", () => {
   const runsDir = temporaryDirectory();
