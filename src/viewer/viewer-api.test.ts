@@ -38,21 +38,8 @@ describe("the viewer's API", () => {
 
   const request = (path: string, init?: RequestInit) => viewer.request(path, init);
   const json = <Answer>(path: string) => viewer.json<Answer>(path);
-  const allPages = async (run: string, search: string) => {
-    const ids: string[] = [];
-    let after: number | null = -1;
-    let total = -1;
-    while (after !== null) {
-      const page: TrialPage = await json<TrialPage>(
-        `/api/runs/${run}/trials?${search}&after=${after}`,
-      );
-      ids.push(...page.trials.map((trial) => trial.trialId));
-      total = page.total;
-      after = page.next;
-    }
-    expect(ids).toHaveLength(total);
-    return ids;
-  };
+  const allPages = async (run: string, search: string) =>
+    (await viewer.allTrials(run, search)).map((trial) => trial.trialId);
 
   beforeAll(async () => {
     big = basename((await runFixture(undefined, { samples: 10 }, runsDir)).directory);

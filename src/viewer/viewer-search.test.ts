@@ -26,20 +26,7 @@ describe("searching and sorting the trial list", () => {
   let viewer: ViewerTestApp;
 
   const json = (path: string) => viewer.json<TrialPage>(path);
-  /** Every page of a listing, following `next`. */
-  const allPages = async (run: string, search: string) => {
-    const listed: TrialSummary[] = [];
-    let after: number | null = -1;
-    let total = -1;
-    while (after !== null) {
-      const page: TrialPage = await json(`/api/runs/${run}/trials?${search}&after=${after}`);
-      listed.push(...page.trials);
-      total = page.total;
-      after = page.next;
-    }
-    expect(listed).toHaveLength(total);
-    return listed;
-  };
+  const allPages = (run: string, search: string) => viewer.allTrials(run, search);
 
   beforeAll(async () => {
     many = basename((await runFixture(undefined, { samples: 8 }, runsDir)).directory);

@@ -3,6 +3,7 @@
  * through the one allowed host. Not a test file itself: the API tests share it.
  */
 import { expect } from "vitest";
+import type { TrialPage, TrialSummary } from "./api-types.ts";
 import { RunCatalog } from "./run-catalog.ts";
 import { createViewerApp, VIEWER_ASSETS } from "./viewer-server.ts";
 
@@ -15,6 +16,8 @@ export interface ViewerTestApp {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** The JSON of an answer that must be a 200 (else the test fails, showing the body). */
   json<Answer>(path: string): Promise<Answer>;
+  /** Every trial of a listing (`search`: its query string), following `next` page by page. */
+  allTrials(runId: string, search: string): Promise<TrialSummary[]>;
   close(): void;
 }
 
@@ -30,14 +33,28 @@ export function openViewerTestApp(
   });
   const request = async (path: string, init: RequestInit = {}) =>
     app.request(path, { ...init, headers: { Host: TEST_HOST, ...(init.headers ?? {}) } });
+  const json = async <Answer>(path: string): Promise<Answer> => {
+    const response = await request(path);
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as Answer;
+  };
   return {
     catalog,
     app,
     request,
-    async json<Answer>(path: string): Promise<Answer> {
-      const response = await request(path);
-      expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
-      return (await response.json()) as Answer;
+    json,
+    async allTrials(runId: string, search: string): Promise<TrialSummary[]> {
+      const listed: TrialSummary[] = [];
+      let after: number | null = -1;
+      let total = -1;
+      while (after !== null) {
+        const page: TrialPage = await json(`/api/runs/${runId}/trials?${search}&after=${after}`);
+        listed.push(...page.trials);
+        total = page.total;
+        after = page.next;
+      }
+      expect(listed).toHaveLength(total);
+      return listed;
     },
     close: () => catalog.close(),
   };
