@@ -2,8 +2,9 @@
  * candor beside promptfoo 0.120.0 on one workload (see /work/shared/research/promptfoo-workload/):
  * a 1.5k-character system prompt, a harmful request, a fixed refusal, one follow-up generation per
  * trial, against the same local OpenAI-style stub, each tool run as users run it (its CLI, its own
- * process). Four settings: zero latency (CPU per call), 200 ms latency (latency-bound efficiency),
- * a 600/minute token bucket (rate-bound efficiency) and one trial (time to first request).
+ * process). Four settings: zero latency at two sizes (CPU per call, the slope between them), 200 ms
+ * latency (latency-bound efficiency), a 600/minute token bucket (rate-bound efficiency) and one
+ * trial (time to first request).
  *
  * promptfoo is never installed by this file: it is looked for at $CANDOR_BENCH_PROMPTFOO (the
  * folder holding node_modules/promptfoo) or ~/.cache/candor-bench/promptfoo-0.120.0.
@@ -44,14 +45,21 @@ interface Measured {
 }
 
 export interface ComparisonSizes {
-  zeroLatencyCalls: number;
+  /**
+   * Zero-latency runs of these two sizes: CPU per call is the slope between them (see
+   * `figures`); the smaller also gives the former measure, from one trial to it.
+   */
+  zeroLatencyCalls: readonly [number, number];
+  /** Runs of each zero-latency size, alternated; the median CPU of each size is used. */
+  zeroLatencyRepeats: number;
   latencyCalls: number;
   rateCalls: number;
   oneTrialRepeats: number;
 }
 
 export const DEFAULT_SIZES: ComparisonSizes = {
-  zeroLatencyCalls: 1000,
+  zeroLatencyCalls: [1000, 3000],
+  zeroLatencyRepeats: 5,
   latencyCalls: 640,
   rateCalls: 300,
   oneTrialRepeats: 3,
@@ -79,9 +87,15 @@ export async function promptfooComparison(
     const run = (tool: Tool, calls: number, options: StubOptions<never>, idealSeconds = 0) =>
       measure(tool, workspace, calls, options, 60 + 3 * idealSeconds);
     const table: string[][] = [];
+    const zeroLatency = await zeroLatencyRuns(
+      tools,
+      (tool, calls) => run(tool, calls, {}, calls / 100),
+      sizes.zeroLatencyCalls,
+      sizes.zeroLatencyRepeats,
+    );
     for (const tool of tools) {
       const one = await medianFirstRequest(() => run(tool, 1, {}), sizes.oneTrialRepeats);
-      const zero = await run(tool, sizes.zeroLatencyCalls, {}, sizes.zeroLatencyCalls / 100);
+      const zero = zeroLatency.get(tool) as ZeroLatency;
       const latency = await run(
         tool,
         sizes.latencyCalls,
@@ -259,7 +273,10 @@ function promptfooCommand(workspace: string, calls: number, stub: RunningStub): 
  * The floors under candor's per-call CPU on the same stub: the OpenAI SDK alone on candor's
  * transport, and the same request as a bare `node:http` call.
  */
-async function callFloors(workspace: string, calls: number): Promise<string> {
+async function callFloors(
+  workspace: string,
+  [warmCalls, calls]: readonly [number, number],
+): Promise<string> {
   const [system = ""] = (
     JSON.parse(readFileSync(join(workspace, "prompt.json"), "utf8")) as Array<{ content: string }>
   ).map((message) => message.content);
@@ -274,6 +291,7 @@ async function callFloors(workspace: string, calls: number): Promise<string> {
         script,
         mode,
         stub.baseURL,
+        String(warmCalls),
         String(calls),
         system,
       ]);
@@ -287,7 +305,46 @@ async function callFloors(workspace: string, calls: number): Promise<string> {
   };
   const sdk = await floor("sdk");
   const http = await floor("http");
-  return `floors (same stub, ${calls} calls, 16 at once, CPU per call): the OpenAI SDK alone on candor's transport ${sdk} ms; a bare node:http request, reply parsed, ${http} ms`;
+  return `floors (same stub, 16 calls at once, CPU per call over calls ${warmCalls + 1}–${calls}): the OpenAI SDK alone on candor's transport ${sdk} ms; a bare node:http request, reply parsed, ${http} ms`;
+}
+
+/** A tool's zero-latency runs: the median CPU of each size. */
+interface ZeroLatency {
+  small: Measured;
+  large: Measured;
+}
+
+/**
+ * The tools take turns, a run of each size each, so that a change in the machine's pace (it is
+ * shared: identical candor runs of 3,000 calls took 3.7 to 5.8 s of CPU) falls on both alike.
+ */
+async function zeroLatencyRuns(
+  tools: readonly Tool[],
+  run: (tool: Tool, calls: number) => Promise<Measured>,
+  [smallCalls, largeCalls]: readonly [number, number],
+  repeats: number,
+): Promise<Map<Tool, ZeroLatency>> {
+  const runs = new Map(
+    tools.map((tool) => [tool, { small: [] as Measured[], large: [] as Measured[] }]),
+  );
+  for (let index = 0; index < repeats; index++) {
+    for (const tool of tools) {
+      const sized = runs.get(tool) as { small: Measured[]; large: Measured[] };
+      sized.small.push(await run(tool, smallCalls));
+      sized.large.push(await run(tool, largeCalls));
+    }
+  }
+  return new Map(
+    [...runs].map(([tool, { small, large }]) => [
+      tool,
+      { small: medianBy(small, "cpuSeconds"), large: medianBy(large, "cpuSeconds") },
+    ]),
+  );
+}
+
+function medianBy(runs: Measured[], key: "cpuSeconds" | "firstRequestSeconds"): Measured {
+  const sorted = [...runs].sort((a, b) => (a[key] ?? Infinity) - (b[key] ?? Infinity));
+  return sorted[Math.floor(sorted.length / 2)] as Measured;
 }
 
 /** Time to first request varies with the machine's load: the median of a few one-trial runs. */
@@ -297,21 +354,21 @@ async function medianFirstRequest(
 ): Promise<Measured> {
   const runs: Measured[] = [];
   for (let index = 0; index < repeats; index++) runs.push(await run());
-  runs.sort((a, b) => (a.firstRequestSeconds ?? Infinity) - (b.firstRequestSeconds ?? Infinity));
-  return runs[Math.floor(runs.length / 2)] as Measured;
+  return medianBy(runs, "firstRequestSeconds");
 }
 
 interface Settings {
   one: Measured;
-  zero: Measured;
+  zero: ZeroLatency;
   latency: Measured;
   rate: Measured;
 }
 
 const COLUMNS = [
   "tool",
-  "CPU/call (whole process)",
-  "CPU/call (marginal)",
+  "CPU/call (marginal: slope between the two sizes)",
+  "CPU/call (whole process, larger size)",
+  "CPU/call (former measure: one trial to the smaller size)",
   "latency-bound efficiency: calls (whole process)",
   "rate-bound efficiency: calls (whole process)",
   "time to first request",
@@ -319,17 +376,25 @@ const COLUMNS = [
 ];
 
 function figures(tool: Tool, { one, zero, latency, rate }: Settings): string[] {
-  const perCall = (zero.cpuSeconds / zero.answered) * 1000;
-  // The one-trial run's CPU is the fixed cost (start-up, writing results); the rest is per call.
-  const marginal = ((zero.cpuSeconds - one.cpuSeconds) / (zero.answered - one.answered)) * 1000;
+  const { small, large } = zero;
+  // What one more call costs once the process is warm: start-up, the JIT's warm-up and the report
+  // are the same in both runs and drop out of the difference.
+  const marginal =
+    ((large.cpuSeconds - small.cpuSeconds) / (large.answered - small.answered)) * 1000;
+  const perCall = (large.cpuSeconds / large.answered) * 1000;
+  // The margin as first measured: over the one-trial run, so the warm-up counts as calls' cost.
+  const former = ((small.cpuSeconds - one.cpuSeconds) / (small.answered - one.answered)) * 1000;
   const latencyBound = latencyIdeal(latency.answered);
   const rateBound = rateIdeal(rate.answered);
   const note = (measured: Measured) =>
     `${measured.answered} answered, ${measured.rateLimited} turned away, exit ${measured.exitCode}`;
+  const sizeNote = (measured: Measured) =>
+    `${measured.answered} calls: ${measured.cpuSeconds.toFixed(2)} s CPU in ${measured.wallSeconds.toFixed(1)} s, ${measured.peakMegabytes.toFixed(0)} MB, exit ${measured.exitCode}`;
   return [
     tool,
-    `${perCall.toFixed(2)} ms (${zero.answered} calls in ${zero.wallSeconds.toFixed(1)} s, ${zero.peakMegabytes.toFixed(0)} MB, exit ${zero.exitCode})`,
-    `${marginal.toFixed(2)} ms`,
+    `${marginal.toFixed(2)} ms (${sizeNote(small)}; ${sizeNote(large)})`,
+    `${perCall.toFixed(2)} ms`,
+    `${former.toFixed(2)} ms`,
     efficiency(latency, latencyBound, `exit ${latency.exitCode}`),
     efficiency(rate, rateBound, note(rate)),
     `${one.firstRequestSeconds?.toFixed(2) ?? "none"} s`,
@@ -369,8 +434,6 @@ function ratios(table: string[][]): string {
   const number = (row: string[] | undefined, column: number) =>
     Number.parseFloat(row?.[column] ?? "");
   const [candor, promptfoo] = table;
-  const cpu = number(candor, 1) / number(promptfoo, 1);
-  const marginal = number(candor, 2) / number(promptfoo, 2);
-  const first = number(candor, 5) / number(promptfoo, 5);
-  return `candor/promptfoo: CPU per call ${cpu.toFixed(3)} (marginal ${marginal.toFixed(3)}; target ≤ 0.1), time to first request ${first.toFixed(2)} (target ≤ 0.33); efficiencies above (target ≥ 0.95)`;
+  const ratio = (column: number) => number(candor, column) / number(promptfoo, column);
+  return `candor/promptfoo: CPU per call ${ratio(1).toFixed(3)} at the margin (target ≤ 0.1; whole process ${ratio(2).toFixed(3)}, former measure ${ratio(3).toFixed(3)}), time to first request ${ratio(6).toFixed(2)} (target ≤ 0.33); efficiencies above (target ≥ 0.95)`;
 }

@@ -3,13 +3,16 @@
  * (`sdk`), or the same request as a bare `node:http` call on a keep-alive agent, its reply read
  * whole and parsed (`http`), made N times (16 at once) against the stub at `baseURL`, and nothing
  * else. Run as a child process by bench/promptfoo-comparison.ts so that the stub's own CPU is not
- * counted; prints the CPU per call in milliseconds.
+ * counted; prints the CPU per call in milliseconds over the calls after the first `warmCalls`
+ * (as the tools' margin is measured between a smaller and a larger run).
  */
 import { Agent, request } from "node:http";
 import OpenAI from "openai";
 import { nodeHttpFetch } from "../src/providers/http/node-http-fetch.ts";
 
-const [mode = "sdk", baseURL = "", callsText = "1000", systemPrompt = ""] = process.argv.slice(2);
+const [mode = "sdk", baseURL = "", warmText = "1000", callsText = "3000", systemPrompt = ""] =
+  process.argv.slice(2);
+const warmCalls = Number(warmText);
 const calls = Number(callsText);
 const body = {
   model: "stub-model",
@@ -24,15 +27,20 @@ const body = {
 };
 
 const call = mode === "http" ? bareHttpCall() : sdkCall();
-await call();
+await callsAtOnce(warmCalls);
 const started = process.cpuUsage();
-let next = 0;
-const worker = async () => {
-  while (next++ < calls) await call();
-};
-await Promise.all(Array.from({ length: 16 }, worker));
+await callsAtOnce(calls - warmCalls);
 const used = process.cpuUsage(started);
-process.stdout.write(`${(used.user + used.system) / 1000 / calls}\n`);
+process.stdout.write(`${(used.user + used.system) / 1000 / (calls - warmCalls)}\n`);
+
+/** `count` calls, 16 in flight. */
+async function callsAtOnce(count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next++ < count) await call();
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
 
 function sdkCall(): () => Promise<unknown> {
   const client = new OpenAI({
