@@ -32,15 +32,25 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((time, index) => time - (times[index] as number));
 }
 
+/** When each of `count` callers, all asking at once for one request, was let through. */
+async function admissionTimes(
+  clock: VirtualClock,
+  governor: RateGovernor,
+  count: number,
+): Promise<number[]> {
+  const admittedAt: number[] = [];
+  const callers = Array.from({ length: count }, () =>
+    governor.admit(1).then(() => admittedAt.push(clock.now())),
+  );
+  await clock.settle(Promise.all(callers));
+  return admittedAt;
+}
+
 describe("RateGovernor", () => {
   it("admits a configured burst at once, then callers at the bucket's rate", async () => {
     const clock = new VirtualClock();
     const governor = new RateGovernor({ requestsPerMinute: 240 }, clock);
-    const admittedAt: number[] = [];
-    const callers = Array.from({ length: 8 }, () =>
-      governor.admit(1).then(() => admittedAt.push(clock.now())),
-    );
-    await clock.settle(Promise.all(callers));
+    const admittedAt = await admissionTimes(clock, governor, 8);
     // 240 a minute is 4 a second: a burst of one second's worth, then one every 250 ms.
     expect(admittedAt).toEqual([0, 0, 0, 0, 250, 500, 750, 1000]);
   });
@@ -49,11 +59,7 @@ describe("RateGovernor", () => {
     const clock = new VirtualClock();
     const governor = new RateGovernor({ requestsPerMinute: 240 }, clock);
     governor.observe({ "retry-after": "2" }, true);
-    const admittedAt: number[] = [];
-    const callers = Array.from({ length: 5 }, () =>
-      governor.admit(1).then(() => admittedAt.push(clock.now())),
-    );
-    await clock.settle(Promise.all(callers));
+    const admittedAt = await admissionTimes(clock, governor, 5);
     expect(Math.min(...admittedAt)).toBeGreaterThanOrEqual(2000);
     expect(gaps(admittedAt).every((gap) => gap === 250)).toBe(true);
   });
@@ -99,11 +105,7 @@ describe("RateGovernor", () => {
       false,
     );
     expect(governor.requestsPerMinute).toBe(240);
-    const admittedAt: number[] = [];
-    const callers = Array.from({ length: 3 }, () =>
-      governor.admit(1).then(() => admittedAt.push(clock.now())),
-    );
-    await clock.settle(Promise.all(callers));
+    const admittedAt = await admissionTimes(clock, governor, 3);
     expect(admittedAt).toEqual([250, 500, 750]);
   });
 
@@ -121,11 +123,7 @@ describe("RateGovernor", () => {
       },
       false,
     );
-    const admittedAt: number[] = [];
-    const callers = Array.from({ length: 2 }, () =>
-      governor.admit(1).then(() => admittedAt.push(clock.now())),
-    );
-    await clock.settle(Promise.all(callers));
+    const admittedAt = await admissionTimes(clock, governor, 2);
     expect(admittedAt).toEqual([0, 250]);
   });
 
@@ -144,11 +142,7 @@ describe("RateGovernor", () => {
       },
       true,
     );
-    const admittedAt: number[] = [];
-    const callers = Array.from({ length: 2 }, () =>
-      governor.admit(1).then(() => admittedAt.push(clock.now())),
-    );
-    await clock.settle(Promise.all(callers));
+    const admittedAt = await admissionTimes(clock, governor, 2);
     // The refused calls used nothing: the bucket refills from empty after the 250 ms cool-down, a
     // call each quarter second, instead of first paying 15 quarter seconds for those in flight.
     expect(admittedAt).toEqual([500, 750]);
